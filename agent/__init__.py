@@ -1,0 +1,1 @@
+"""The informational-interview coach: workflows, stores and the model client (no UI code)."""

@@ -1,0 +1,39 @@
+"""Helpers shared by subcommands: settings and dependencies from the parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from agent.config import Settings
+from agent.deps import Deps
+from agent.errors import InputError
+from agent.ingest.pipeline import index_is_built, ingest
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    data_dir = getattr(args, "data_dir", None)
+    return Settings.load(data_dir=Path(data_dir) if data_dir else None)
+
+
+def deps_from(args: argparse.Namespace) -> Deps:
+    return Deps(settings_from(args))
+
+
+def ensure_index(deps: Deps) -> None:
+    """Build the built-in knowledge index on first use, so every command works out of the box."""
+    if not index_is_built(deps.db):
+        ingest(deps.vectors, deps.db)
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def read_text_arg(value: str, what: str, limit: int) -> str:
+    text = value.strip()
+    if not text:
+        raise InputError(f"{what} must not be empty")
+    if len(text) > limit:
+        raise InputError(f"{what} is longer than {limit} characters")
+    return text

@@ -1,0 +1,54 @@
+"""`coach outreach`: draft the request for an informational interview and check it."""
+
+from __future__ import annotations
+
+import argparse
+
+from agent.cli import emit
+from agent.cli.common import add_json_flag, deps_from, ensure_index
+from agent.outreach.graph import draft_outreach
+from agent.outreach.state import OutreachDraft, OutreachRequest
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("outreach", help="draft an outreach email or LinkedIn note")
+    p.add_argument("--contact-name", required=True)
+    p.add_argument("--contact-role", required=True)
+    p.add_argument("--company")
+    p.add_argument("--connection", help="how you are connected (referrer, school, article)")
+    p.add_argument("--about-me", help="one or two sentences about you (default: saved profile)")
+    p.add_argument("--goal", help="what you want to learn about (default: saved profile)")
+    p.add_argument("--channel", choices=["email", "linkedin"], default="email")
+    p.add_argument("--my-name", help="your name for the sign-off (default: saved profile)")
+    p.add_argument("--minutes", type=int, default=20, help="length of the call to ask for (10-30)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def render(draft: OutreachDraft) -> str:
+    lines = [f"Subject: {draft.subject}", ""] if draft.subject else []
+    lines += [draft.body, "", "Checks:"]
+    lines += [f"  [{'x' if c.passed else ' '}] {c.rule}: {c.detail}" for c in draft.checks]
+    if draft.sources:
+        lines += ["", "Guidance used: " + ", ".join(draft.sources)]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    deps = deps_from(args)
+    profile = deps.db.get_profile()
+    request = OutreachRequest(
+        contact_name=args.contact_name, contact_role=args.contact_role, company=args.company,
+        connection=args.connection, about_me=args.about_me or profile["background"] or None,
+        goal=args.goal or profile["goal"] or None, channel=args.channel,
+        my_name=args.my_name or profile["name"] or None, minutes=args.minutes,
+    )
+    ensure_index(deps)
+    try:
+        draft = draft_outreach(deps, request)
+    finally:
+        deps.close()
+    deps.db.save_draft("outreach", draft.subject, draft.body)
+    payload = draft.model_dump(include={"subject", "body", "channel", "checks", "sources"})
+    emit(args, payload, render(draft))
+    return 0

@@ -1,0 +1,103 @@
+"""Settings from explicit arguments, then the environment, then a `.env` file.
+
+Explicit values always win: an environment variable must never silently override what a caller or
+test passed in. Nothing is read at import time; call `Settings.load()`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+EmbeddingsBackend = Literal["minilm", "openai", "ollama", "chroma-default"]
+
+_ENV_FIELDS: dict[str, str] = {
+    "OPENAI_BASE_URL": "base_url",
+    "OPENAI_API_KEY": "api_key",
+    "COACH_MODEL": "model",
+    "COACH_MODEL_PATH": "model_path",
+    "COACH_EMBEDDINGS": "embeddings",
+    "COACH_EMBEDDING_MODEL": "embedding_model",
+    "COACH_DATA_DIR": "data_dir",
+    "COACH_TIMEOUT": "request_timeout",
+    "COACH_MAX_RETRIES": "max_retries",
+    "COACH_CAPABLE_MODEL": "capable_model",
+    "COACH_THREADS": "threads",
+    "COACH_CONTEXT": "n_ctx",
+}
+
+
+def default_data_dir() -> Path:
+    """A per-user data folder following the XDG convention."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "informational-interview-coach"
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines; comments and blank lines are ignored, quotes stripped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+class Settings(BaseModel):
+    """Everything configurable. `base_url=None` means: start the embedded model server."""
+
+    base_url: str | None = Field(None, description="OpenAI-compatible server; None = embedded")
+    api_key: str | None = Field(None, description="Key for the remote server, never logged")
+    model: str = Field("smollm2-135m-instruct", description="Model name sent in requests")
+    model_path: Path | None = Field(None, description="GGUF for the embedded server")
+    embeddings: EmbeddingsBackend = "minilm"
+    embedding_model: str | None = Field(None, description="Remote embedding model name")
+    data_dir: Path = Field(default_factory=default_data_dir)
+    request_timeout: float = Field(60.0, gt=0, description="Seconds before a model call fails")
+    max_retries: int = Field(1, ge=0, le=5, description="Client retries; no graph retries on top")
+    capable_model: bool = Field(False, description="Give the model larger roles in drafts")
+    threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
+    n_ctx: int = Field(4096, ge=512)
+
+    @property
+    def embedded(self) -> bool:
+        return not self.base_url
+
+    @classmethod
+    def load(
+        cls,
+        env: Mapping[str, str] | None = None,
+        dotenv: Path | None = None,
+        **explicit: Any,
+    ) -> Settings:
+        """Build settings: explicit keyword values > environment > `.env` > defaults."""
+        env = os.environ if env is None else env
+        merged: dict[str, Any] = {}
+        file_values = read_dotenv(dotenv if dotenv is not None else Path.cwd() / ".env")
+        for source in (file_values, env):
+            for var, field in _ENV_FIELDS.items():
+                value = source.get(var)
+                if value not in (None, ""):
+                    merged[field] = value
+        merged.update({k: v for k, v in explicit.items() if v is not None})
+        return cls(**merged)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "coach.sqlite3"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.data_dir / "checkpoints.sqlite3"

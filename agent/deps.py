@@ -1,0 +1,91 @@
+"""The objects a workflow needs, built lazily and shared: settings, model, encoder, stores.
+
+Tests pass fakes in; the CLI and UI build one `Deps` per process. Nothing here starts a model
+server or opens a database until it is first asked for.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.config import Settings
+from agent.embeddings import Encoder, make_encoder
+from agent.llm import ChatModel, OpenAIChatModel, make_client
+from agent.model_server import EmbeddedModelServer
+from agent.store.db import Database
+from agent.store.vectors import VectorStore
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    llm_override: ChatModel | None = None
+    encoder_override: Encoder | None = None
+    _llm: ChatModel | None = field(default=None, init=False, repr=False)
+    _encoder: Encoder | None = field(default=None, init=False, repr=False)
+    _vectors: VectorStore | None = field(default=None, init=False, repr=False)
+    _db: Database | None = field(default=None, init=False, repr=False)
+    _server: EmbeddedModelServer | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def llm(self) -> ChatModel:
+        if self.llm_override is not None:
+            return self.llm_override
+        with self._lock:
+            if self._llm is None:
+                self._llm = self._make_llm()
+            return self._llm
+
+    def _make_llm(self) -> ChatModel:
+        s = self.settings
+        if s.embedded:
+            self._server = EmbeddedModelServer(
+                s.model_path, alias=s.model, threads=s.threads, n_ctx=s.n_ctx
+            ).start()
+            client = make_client(s, self._server.base_url)
+            return OpenAIChatModel(client, s.model, json_mode="llamacpp")
+        return OpenAIChatModel(make_client(s), s.model, json_mode="openai")
+
+    @property
+    def encoder(self) -> Encoder:
+        if self.encoder_override is not None:
+            return self.encoder_override
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = make_encoder(self.settings)
+            return self._encoder
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            self._vectors = VectorStore(self.settings.chroma_dir, self.encoder)
+        return self._vectors
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.settings.db_path)
+        return self._db
+
+    def cached(self, key: str, factory: Any) -> Any:
+        """Per-process memo for derived objects (classifiers, compiled graphs)."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = None
+        if self._cache[key] is None:
+            self._cache[key] = factory()
+        return self._cache[key]
+
+    @property
+    def server(self) -> EmbeddedModelServer | None:
+        return self._server
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        self._llm = None

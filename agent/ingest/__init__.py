@@ -1,0 +1,1 @@
+"""Turning files into retrievable chunks: structure-aware chunking and an idempotent pipeline."""

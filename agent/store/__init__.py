@@ -1,0 +1,1 @@
+"""Persistent stores: Chroma for retrievable text, SQLite for the user's own data."""

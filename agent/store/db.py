@@ -1,0 +1,143 @@
+"""The user's data in SQLite: profile, ingestion manifest, drafts (and later contacts).
+
+WAL mode and one short transaction per save, so a crash mid-save never loses what was already
+committed. A connection per operation keeps Gradio's worker threads independent. Schema changes
+are appended to `MIGRATIONS` and applied in order, tracked by `PRAGMA user_version`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE profile (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL DEFAULT '',
+        background TEXT NOT NULL DEFAULT '',
+        goal TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE ingest_manifest (
+        kind TEXT NOT NULL,
+        source TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        chunks INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (kind, source)
+    );
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contact_id INTEGER,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Database:
+    """Thin SQLite access with migrations; every public write is one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._migrate(conn)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for index, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {index};\nCOMMIT;")
+
+    # Profile -----------------------------------------------------------------
+    def get_profile(self) -> dict[str, str]:
+        with self.connect() as conn:
+            row = conn.execute("SELECT name, background, goal FROM profile WHERE id = 1").fetchone()
+        return dict(row) if row else {"name": "", "background": "", "goal": ""}
+
+    def save_profile(self, name: str, background: str, goal: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO profile (id, name, background, goal, updated_at) VALUES (1, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET name=excluded.name, background=excluded.background,"
+                " goal=excluded.goal, updated_at=excluded.updated_at",
+                (name, background, goal, now_iso()),
+            )
+
+    # Ingestion manifest --------------------------------------------------------
+    def manifest(self, kind: str) -> dict[str, str]:
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT source, sha256 FROM ingest_manifest WHERE kind = ?", (kind,)
+            ).fetchall()
+        return {r["source"]: r["sha256"] for r in rows}
+
+    def record_ingest(self, kind: str, source: str, sha256: str, chunks: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO ingest_manifest (kind, source, sha256, chunks, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, source) DO UPDATE SET"
+                " sha256=excluded.sha256, chunks=excluded.chunks, updated_at=excluded.updated_at",
+                (kind, source, sha256, chunks, now_iso()),
+            )
+
+    def drop_ingest(self, kind: str, source: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM ingest_manifest WHERE kind = ? AND source = ?", (kind, source)
+            )
+
+    # Drafts ----------------------------------------------------------------------
+    def save_draft(self, kind: str, subject: str, body: str, contact_id: int | None = None) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO drafts (contact_id, kind, subject, body, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (contact_id, kind, subject, body, now_iso()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def drafts(self, contact_id: int | None = None) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            if contact_id is None:
+                rows = conn.execute("SELECT * FROM drafts ORDER BY id").fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT * FROM drafts WHERE contact_id = ? ORDER BY id", (contact_id,)
+                ).fetchall()
+        return [dict(r) for r in rows]

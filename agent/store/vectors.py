@@ -1,0 +1,124 @@
+"""Chroma collections, one per kind of document, with vectors we compute ourselves.
+
+We never hand Chroma an embedding function: its default downloads a model at run time. Each
+collection name carries the encoder's name, so switching `COACH_EMBEDDINGS` never mixes vectors of
+different models in one index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.embeddings import Encoder
+
+KINDS = ("guidance", "roles", "questions", "exemplars", "user_docs")
+
+
+@dataclass
+class Hit:
+    """One retrieved document with its cosine similarity."""
+
+    id: str
+    text: str
+    source: str
+    score: float
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _collection_name(kind: str, encoder_name: str) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", encoder_name.lower()).strip("-")
+    return f"{kind}__{slug}"[:60]
+
+
+class VectorStore:
+    """Upsert and query by kind; the Chroma client is created on first use."""
+
+    def __init__(self, path: Path, encoder: Encoder, client: Any | None = None) -> None:
+        self.path = Path(path)
+        self.encoder = encoder
+        self._client = client
+        self._collections: dict[str, Any] = {}
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(
+                path=str(self.path),
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+            )
+        return self._client
+
+    def collection(self, kind: str) -> Any:
+        if kind not in KINDS:
+            raise ValueError(f"unknown document kind: {kind}")
+        if kind not in self._collections:
+            self._collections[kind] = self.client.get_or_create_collection(
+                name=_collection_name(kind, self.encoder.name),
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", "encoder": self.encoder.name},
+            )
+        return self._collections[kind]
+
+    def upsert(
+        self, kind: str, ids: Sequence[str], texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]], batch: int = 256,
+    ) -> None:
+        col = self.collection(kind)
+        for start in range(0, len(ids), batch):
+            chunk = slice(start, start + batch)
+            vectors = self.encoder.encode(list(texts[chunk]))
+            col.upsert(
+                ids=list(ids[chunk]), documents=list(texts[chunk]),
+                metadatas=list(metadatas[chunk]), embeddings=vectors.tolist(),
+            )
+
+    def delete_source(self, kind: str, source: str) -> None:
+        self.collection(kind).delete(where={"source": source})
+
+    def count(self, kind: str) -> int:
+        return int(self.collection(kind).count())
+
+    def query(
+        self, kind: str, text: str, k: int = 5, where: dict[str, Any] | None = None,
+    ) -> list[Hit]:
+        vector = self.encoder.encode([text])
+        return self.query_vector(kind, vector[0], k=k, where=where)
+
+    def query_vector(
+        self, kind: str, vector: np.ndarray, k: int = 5, where: dict[str, Any] | None = None,
+    ) -> list[Hit]:
+        col = self.collection(kind)
+        total = col.count()
+        if total == 0:
+            return []
+        result = col.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=min(k, total), where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits = []
+        for id_, doc, meta, dist in zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0],
+            result["distances"][0], strict=True,
+        ):
+            meta = dict(meta or {})
+            hits.append(Hit(id=id_, text=doc, source=str(meta.get("source", "")),
+                            score=round(1.0 - float(dist), 4), metadata=meta))
+        return hits
+
+    def all_items(self, kind: str) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
+        """Every document with its stored vector, for in-memory nearest-neighbour classifiers."""
+        got = self.collection(kind).get(include=["documents", "embeddings", "metadatas"])
+        docs = list(got["documents"] or [])
+        vectors = np.asarray(got["embeddings"] if len(docs) else np.zeros((0, 0)), dtype=np.float32)
+        return docs, vectors, [dict(m or {}) for m in got["metadatas"] or []]

@@ -1,0 +1,1 @@
+"""The Gradio web app: `create_app(deps)` builds it, `launch.serve` runs it on loopback."""

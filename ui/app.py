@@ -1,0 +1,19 @@
+"""`create_app(deps)`: the Blocks app, one builder per tab, no server started here."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from agent.deps import Deps
+from ui.tabs.outreach import build_outreach_tab
+
+TAB_BUILDERS = [build_outreach_tab]
+
+
+def create_app(deps: Deps) -> gr.Blocks:
+    with gr.Blocks(title="Informational-interview coach", analytics_enabled=False) as app:
+        gr.Markdown("# Informational-interview coach")
+        with gr.Tabs():
+            for build in TAB_BUILDERS:
+                build(deps)
+    return app

@@ -1,0 +1,44 @@
+"""Serve the app: loopback only, no share link, monitoring off, bounded queue and uploads."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from agent.deps import Deps
+from agent.errors import CoachError
+from agent.ingest.pipeline import index_is_built, ingest
+
+MAX_FILE_SIZE = "2mb"
+QUEUE_MAX = 32
+
+
+def quiet_telemetry() -> None:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def warm_model(deps: Deps) -> None:
+    """Start the embedded model server in the background so the first draft is quick."""
+    try:
+        _ = deps.llm
+    except CoachError:
+        pass  # The first request will show the error line.
+
+
+def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> object:
+    quiet_telemetry()
+    from ui.app import create_app
+
+    if not index_is_built(deps.db):
+        ingest(deps.vectors, deps.db)
+    threading.Thread(target=warm_model, args=(deps,), daemon=True).start()
+    app = create_app(deps)
+    app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
+    app.launch(
+        server_name=host, server_port=port, share=False, max_file_size=MAX_FILE_SIZE,
+        enable_monitoring=False, show_error=False, prevent_thread_lock=not block,
+        quiet=True,
+    )
+    return app

@@ -1,0 +1,1 @@
+"""One builder per tab; each takes `deps` and adds its components to the current Blocks."""

@@ -1,0 +1,103 @@
+"""Outreach tab: profile, the request form, a streamed draft, its checks and the guidance used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+from pydantic import ValidationError
+
+from agent.cli import validation_line
+from agent.deps import Deps
+from agent.errors import CoachError
+from agent.outreach.graph import stream_outreach
+from agent.outreach.state import OutreachRequest
+from agent.outreach.template import template_slots
+from ui.render import checks_markdown, error_markdown, sources_markdown
+
+MODEL_GROUP = "embedded-model"
+
+
+def save_profile(deps: Deps, name: str, background: str, goal: str) -> str:
+    if len(name) > 80 or len(background) > 600 or len(goal) > 300:
+        return error_markdown("Profile fields are too long (name 80, background 600, goal 300).")
+    deps.db.save_profile(name.strip(), background.strip(), goal.strip())
+    return "Profile saved."
+
+
+def draft_handler(
+    deps: Deps, contact_name: str, contact_role: str, company: str, connection: str,
+    channel: str, minutes: float, my_name: str, background: str, goal: str,
+) -> Iterator[tuple[str, str, str, str]]:
+    """Yield (draft, checks, sources, status) as the draft is written."""
+    try:
+        request = OutreachRequest(
+            contact_name=contact_name, contact_role=contact_role, company=company or None,
+            connection=connection or None, channel=channel, minutes=int(minutes),
+            my_name=my_name or None, about_me=background or None, goal=goal or None,
+        )
+    except ValidationError as exc:
+        yield "", "", "", error_markdown(validation_line(exc))
+        return
+    slots = template_slots(request)
+    yield "", "_Checking…_", "", "Drafting…"
+    try:
+        for event in stream_outreach(deps, request):
+            if "draft" in event:
+                draft = event["draft"]
+                text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
+                deps.db.save_draft("outreach", draft.subject, draft.body)
+                passed = sum(c.passed for c in draft.checks)
+                status = f"Draft ready: {passed}/{len(draft.checks)} checks pass."
+                yield text, checks_markdown(draft.checks), sources_markdown(draft.sources), status
+            elif event.get("slot") == "interest":
+                partial = {**slots, "interest": event["text"]}
+                preview = " ".join(p for p in (partial["connection"], partial["about"],
+                                               partial["interest"]) if p)
+                yield f"{partial['greeting']}\n\n{preview}", "_Checking…_", "", "Writing…"
+            elif event.get("slot") == "body":
+                yield event["text"], "_Checking…_", "", "Writing…"
+    except CoachError as exc:
+        yield "", "", "", error_markdown(str(exc))
+
+
+def build_outreach_tab(deps: Deps) -> dict[str, Any]:
+    profile = deps.db.get_profile()
+    with gr.Tab("Outreach", id="outreach"):
+        gr.Markdown("Draft a short request for an informational interview. The checks below "
+                    "show which rules the draft meets.")
+        with gr.Accordion("Your profile (saved and reused)", open=not profile["name"]):
+            my_name = gr.Textbox(label="Your name", value=profile["name"], max_length=80)
+            background = gr.Textbox(label="About you", value=profile["background"], lines=2,
+                                    max_length=600)
+            goal = gr.Textbox(label="What you want to learn about", value=profile["goal"],
+                              max_length=300)
+            save_btn = gr.Button("Save profile", size="sm")
+            profile_status = gr.Markdown(elem_id="profile-status")
+        with gr.Row():
+            contact_name = gr.Textbox(label="Contact name", elem_id="contact-name", max_length=100)
+            contact_role = gr.Textbox(label="Contact role", elem_id="contact-role", max_length=120)
+            company = gr.Textbox(label="Company (optional)", max_length=120)
+        connection = gr.Textbox(label="How you are connected (optional)", elem_id="connection",
+                                max_length=240)
+        with gr.Row():
+            channel = gr.Radio(["email", "linkedin"], value="email", label="Channel")
+            minutes = gr.Slider(10, 30, value=20, step=5, label="Minutes to ask for")
+        draft_btn = gr.Button("Draft request", variant="primary", elem_id="draft-button")
+        status = gr.Markdown(elem_id="outreach-status")
+        draft = gr.Textbox(label="Draft", lines=12, interactive=True, buttons=["copy"],
+                           elem_id="outreach-draft")
+        checks = gr.Markdown(elem_id="outreach-checks")
+        sources = gr.Markdown(elem_id="outreach-sources")
+
+    save_btn.click(lambda n, b, g: save_profile(deps, n, b, g), [my_name, background, goal],
+                   [profile_status])
+    draft_btn.click(
+        lambda *a: (yield from draft_handler(deps, *a)),
+        [contact_name, contact_role, company, connection, channel, minutes, my_name, background,
+         goal],
+        [draft, checks, sources, status],
+        concurrency_id=MODEL_GROUP, concurrency_limit=1,
+    )
+    return {"draft": draft, "checks": checks}
