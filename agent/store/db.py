@@ -40,6 +40,35 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT '',
+        company TEXT NOT NULL DEFAULT '',
+        connection TEXT NOT NULL DEFAULT '',
+        seniority TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'to_contact',
+        notes TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE question_lists (
+        contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+        questions TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE interviews (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,
+        held_at TEXT NOT NULL,
+        notes TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX interviews_contact ON interviews(contact_id);
+    """,
 ]
 
 
@@ -121,6 +150,85 @@ class Database:
             conn.execute(
                 "DELETE FROM ingest_manifest WHERE kind = ? AND source = ?", (kind, source)
             )
+
+    # Contacts (core columns; the dashboard adds its own tables by migration) -----
+    CONTACT_FIELDS = ("name", "role", "company", "connection", "seniority", "status", "notes")
+
+    def add_contact(self, name: str, **fields: str) -> int:
+        unknown = set(fields) - set(self.CONTACT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown contact fields: {sorted(unknown)}")
+        values = {"name": name, **fields}
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        stamp = now_iso()
+        with self.transaction() as conn:
+            cur = conn.execute(
+                f"INSERT INTO contacts ({cols}, created_at, updated_at) VALUES ({marks}, ?, ?)",
+                (*values.values(), stamp, stamp),
+            )
+            return int(cur.lastrowid or 0)
+
+    def update_contact(self, contact_id: int, **fields: str) -> None:
+        unknown = set(fields) - set(self.CONTACT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown contact fields: {sorted(unknown)}")
+        if not fields:
+            return
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE contacts SET {sets}, updated_at = ? WHERE id = ?",
+                         (*fields.values(), now_iso(), contact_id))
+
+    def get_contact(self, contact_id: int) -> dict[str, Any] | None:
+        with self.connect() as conn:
+            row = conn.execute("SELECT * FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+        return dict(row) if row else None
+
+    def list_contacts(self) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            rows = conn.execute("SELECT * FROM contacts ORDER BY id").fetchall()
+        return [dict(r) for r in rows]
+
+    def save_question_list(self, contact_id: int, questions: list[dict[str, Any]]) -> None:
+        import json
+
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO question_lists (contact_id, questions, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(contact_id) DO UPDATE SET questions=excluded.questions,"
+                " updated_at=excluded.updated_at",
+                (contact_id, json.dumps(questions, ensure_ascii=False), now_iso()),
+            )
+
+    def get_question_list(self, contact_id: int) -> list[dict[str, Any]]:
+        import json
+
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT questions FROM question_lists WHERE contact_id = ?", (contact_id,)
+            ).fetchone()
+        return list(json.loads(row["questions"])) if row else []
+
+    # Interviews (one row per conversation, holding the user's notes) -------------
+    def add_interview(self, contact_id: int | None, notes: str, held_at: str | None = None) -> int:
+        stamp = now_iso()
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO interviews (contact_id, held_at, notes, created_at) VALUES (?, ?, ?, ?)",
+                (contact_id, held_at or stamp, notes, stamp),
+            )
+            return int(cur.lastrowid or 0)
+
+    def interviews(self, contact_id: int | None = None) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            if contact_id is None:
+                rows = conn.execute("SELECT * FROM interviews ORDER BY held_at, id").fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT * FROM interviews WHERE contact_id = ? ORDER BY held_at, id", (contact_id,)
+                ).fetchall()
+        return [dict(r) for r in rows]
 
     # Drafts ----------------------------------------------------------------------
     def save_draft(self, kind: str, subject: str, body: str, contact_id: int | None = None) -> int:
