@@ -8,7 +8,7 @@ are appended to `MIGRATIONS` and applied in order, tracked by `PRAGMA user_versi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +68,35 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     CREATE INDEX interviews_contact ON interviews(contact_id);
+    """,
+    """
+    ALTER TABLE contacts ADD COLUMN requested_at TEXT;
+    ALTER TABLE contacts ADD COLUMN replied_at TEXT;
+    ALTER TABLE contacts ADD COLUMN scheduled_at TEXT;
+    ALTER TABLE contacts ADD COLUMN interview_at TEXT;
+    ALTER TABLE contacts ADD COLUMN done_at TEXT;
+    ALTER TABLE contacts ADD COLUMN thanked_at TEXT;
+    ALTER TABLE contacts ADD COLUMN second_contact_at TEXT;
+    ALTER TABLE contacts ADD COLUMN follow_up_sent_at TEXT;
+    ALTER TABLE contacts ADD COLUMN intro_offered_at TEXT;
+    ALTER TABLE contacts ADD COLUMN intro_to TEXT NOT NULL DEFAULT '';
+    ALTER TABLE contacts ADD COLUMN intro_checked_at TEXT;
+    ALTER TABLE contacts ADD COLUMN posted_at TEXT;
+    CREATE TABLE contact_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        event TEXT NOT NULL,
+        at TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX contact_history_contact ON contact_history(contact_id);
+    CREATE TABLE swots (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX swots_contact ON swots(contact_id);
     """,
 ]
 
@@ -249,3 +278,79 @@ class Database:
                     "SELECT * FROM drafts WHERE contact_id = ? ORDER BY id", (contact_id,)
                 ).fetchall()
         return [dict(r) for r in rows]
+
+    # Contacts dashboard: follow-up tracking, status history, SWOT results ---------
+    TRACKING_FIELDS = (
+        "requested_at", "replied_at", "scheduled_at", "interview_at", "done_at", "thanked_at",
+        "second_contact_at", "follow_up_sent_at", "intro_offered_at", "intro_to",
+        "intro_checked_at", "posted_at",
+    )
+
+    def save_contact(
+        self, contact_id: int | None, fields: dict[str, Any],
+        events: Sequence[tuple[str, str]] = (),
+    ) -> int:
+        """Insert (id None) or update a contact and append its history rows in one transaction.
+
+        `fields` may hold the core columns and the tracking timestamps; `events` are
+        (event, at) pairs such as ("status:requested", "2025-05-12T09:00:00+02:00").
+        """
+        allowed = set(self.CONTACT_FIELDS) | set(self.TRACKING_FIELDS)
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown contact fields: {sorted(unknown)}")
+        stamp = now_iso()
+        with self.transaction() as conn:
+            if contact_id is None:
+                if not fields.get("name"):
+                    raise ValueError("a contact needs a name")
+                cols = ", ".join(fields)
+                marks = ", ".join("?" for _ in fields)
+                cur = conn.execute(
+                    f"INSERT INTO contacts ({cols}, created_at, updated_at) VALUES ({marks}, ?, ?)",
+                    (*fields.values(), stamp, stamp),
+                )
+                contact_id = int(cur.lastrowid or 0)
+            else:
+                sets = "".join(f"{k} = ?, " for k in fields)
+                cur = conn.execute(f"UPDATE contacts SET {sets}updated_at = ? WHERE id = ?",
+                                   (*fields.values(), stamp, contact_id))
+                if cur.rowcount == 0:
+                    raise KeyError(contact_id)
+            conn.executemany(
+                "INSERT INTO contact_history (contact_id, event, at, created_at) VALUES (?, ?, ?, ?)",
+                [(contact_id, event, at, stamp) for event, at in events],
+            )
+        return contact_id
+
+    def contact_history(self, contact_id: int) -> list[dict[str, Any]]:
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT event, at, created_at FROM contact_history WHERE contact_id = ? ORDER BY id",
+                (contact_id,),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def save_swot(self, contact_id: int | None, payload: dict[str, Any]) -> int:
+        """Store one SWOT result (the `coach swot` JSON object) for a contact."""
+        import json
+
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO swots (contact_id, payload, created_at) VALUES (?, ?, ?)",
+                (contact_id, json.dumps(payload, ensure_ascii=False), now_iso()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def swots(self, contact_id: int | None = None) -> list[dict[str, Any]]:
+        """SWOT results, oldest first, each as {id, contact_id, payload, created_at}."""
+        import json
+
+        with self.connect() as conn:
+            if contact_id is None:
+                rows = conn.execute("SELECT * FROM swots ORDER BY id").fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT * FROM swots WHERE contact_id = ? ORDER BY id", (contact_id,)
+                ).fetchall()
+        return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
