@@ -13,7 +13,7 @@ from typing import Any
 from agent.config import Settings
 from agent.embeddings import Encoder, make_encoder
 from agent.llm import ChatModel, OpenAIChatModel, make_client
-from agent.model_server import EmbeddedModelServer
+from agent.model_server import EmbeddedModelServer, resolve_model_path
 from agent.store.db import Database
 from agent.store.vectors import VectorStore
 
@@ -49,6 +49,11 @@ class Deps:
             client = make_client(s, self._server.base_url)
             return OpenAIChatModel(client, s.model, json_mode="llamacpp")
         return OpenAIChatModel(make_client(s), s.model, json_mode="openai")
+
+    def preflight(self) -> None:
+        """Fail fast on a missing model file, before any slow work or any write."""
+        if self.llm_override is None and self.settings.embedded:
+            resolve_model_path(self.settings.model_path)
 
     @property
     def encoder(self) -> Encoder:

@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         goal=args.goal or profile["goal"] or None, channel=args.channel,
         my_name=args.my_name or profile["name"] or None, minutes=args.minutes,
     )
+    deps.preflight()
     ensure_index(deps)
     try:
         draft = draft_outreach(deps, request)

@@ -97,7 +97,7 @@ def sections_from_markdown(body: str, *, plain_text: bool = False) -> list[Secti
     source_lines = body.splitlines()
     for i, line in enumerate(source_lines):
         match = HEADING.match(line)
-        nxt = source_lines[i + 1] if i + 1 < len(source_lines) else None
+        nxt = next((ln for ln in source_lines[i + 1:i + 3] if ln.strip()), None)
         if plain_text and not match and _looks_like_heading(line, nxt):
             prev_blank = i == 0 or not source_lines[i - 1].strip()
             if prev_blank:

@@ -43,6 +43,18 @@ STOPWORDS = set(
 )
 
 
+TITLE = re.compile(r"(?i)^(dr|prof|professor|mr|mrs|ms|mx)\.?$")
+
+
+def greeting_name(full: str) -> str:
+    """'Ana Ruiz' → 'Ana'; 'Dr. Priya Venkataraman-Shah' → 'Dr. Venkataraman-Shah'."""
+    parts = full.split()
+    if len(parts) > 1 and TITLE.match(parts[0]):
+        title = parts[0] if parts[0].endswith(".") or len(parts[0]) > 3 else parts[0] + "."
+        return f"{title} {parts[-1]}"
+    return parts[0]
+
+
 def job_words(text: str) -> list[str]:
     return sorted({m.group(0).lower() for m in JOB_WORDS.finditer(normalise(text))})
 
@@ -86,7 +98,7 @@ def check_time_ask(body: str) -> Check:
 
 
 def check_contact_named(body: str, contact_name: str) -> Check:
-    first = contact_name.split()[0]
+    first = greeting_name(contact_name)
     found = first.lower() in body.lower()
     return Check(rule="contact_named", passed=found,
                  detail=f"addresses {first}" if found else f"{first} is not named")

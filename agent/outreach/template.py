@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from agent.outreach.rules import JOB_WORDS, LINKEDIN_CHAR_LIMIT, word_count
+from agent.outreach.rules import JOB_WORDS, LINKEDIN_CHAR_LIMIT, greeting_name, word_count
 from agent.outreach.state import OutreachRequest
 from agent.text.words import sentences
 
@@ -29,7 +29,7 @@ CLAUSE_VERBS = re.compile(
     re.IGNORECASE,
 )
 REFERRER = re.compile(
-    r"(?:referred by|recommended by|suggested by|introduced by|via)\s+"
+    r"(?i:referred by|recommended by|suggested by|introduced by|via)\s+"
     r"(?P<a>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)?)"
     r"|^(?P<b>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)?)\s+(?:suggested|recommended|referred)",
 )
@@ -55,7 +55,7 @@ FIXED_TEXT = [
 
 
 def first_name(full: str) -> str:
-    return full.split()[0]
+    return greeting_name(full)
 
 
 def field_of(role: str) -> str:
@@ -96,9 +96,8 @@ def connection_sentence(connection: str | None) -> str:
     if not connection:
         return ""
     ref = REFERRER.search(connection)
-    if ref and not CLAUSE_VERBS.search(connection.split(ref.group("a") or ref.group("b"))[0]):
-        name = ref.group("a") or ref.group("b")
-        return f"{name} suggested I reach out to you."
+    if ref and ref.group("a"):
+        return f"{ref.group('a')} suggested I reach out to you."
     if CLAUSE_VERBS.search(connection) or re.match(r"(?i)(i|we|you)\b", connection):
         return _sentence(connection)
     return f"We share a connection through {connection.rstrip('.')}."
@@ -167,7 +166,7 @@ def assemble_linkedin(slots: dict[str, str], request: OutreachRequest) -> str:
     """A note under 300 characters: drop the optional parts until it fits."""
     name = first_name(request.contact_name)
     ask = f"Would you have {request.minutes} minutes for a call, whenever suits you?"
-    sign = f" {slots['signature'].split()[0]}" if slots.get("signature") else ""
+    sign = f" {slots['signature']}" if slots.get("signature") else ""
     optional = [slots["connection"], slots["about"], slots["interest"]]
     while True:
         body = " ".join(p for p in [f"Hi {name},", *optional, ask, f"Thank you!{sign}"] if p)

@@ -1,0 +1,63 @@
+"""Ingestion is idempotent, skips unchanged files, replaces changed ones, and rejects bad input whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.deps import Deps
+from agent.errors import InputError
+from agent.ingest.pipeline import builtin_files, ingest
+from agent.retrieval import search
+
+
+def test_reingest_of_builtin_knowledge_is_a_noop(deps: Deps) -> None:
+    before = {kind: deps.vectors.count(kind) for kind in ("guidance", "roles", "questions", "exemplars")}
+    report = ingest(deps.vectors, deps.db)
+    assert report.added == 0
+    assert report.unchanged == len(builtin_files())
+    after = {kind: deps.vectors.count(kind) for kind in before}
+    assert after == before
+    assert before["guidance"] > 30 and before["exemplars"] > 500
+
+
+def test_user_file_added_changed_and_searchable(deps: Deps, tmp_path: Path) -> None:
+    notes = tmp_path / "mentor.md"
+    notes.write_text("## Portfolio reviews\n\nBring three case studies about accessibility audits.\n")
+    first = ingest(deps.vectors, deps.db, [notes])
+    assert (first.added, first.unchanged, first.chunks) == (1, 0, 1)
+    assert ingest(deps.vectors, deps.db, [tmp_path]).unchanged == 1
+
+    notes.write_text("## Portfolio reviews\n\nBring two case studies about onboarding research.\n")
+    assert ingest(deps.vectors, deps.db, [notes]).added == 1
+    assert deps.vectors.count("user_docs") == 1
+    top = search(deps, "case studies for onboarding research", k=1)[0]
+    assert "onboarding research" in top.text and top.source == str(notes.resolve())
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("paper.pdf", b"%PDF-1.4", "PDF"),
+        ("blob.txt", b"\x00\x01\x02binary", "binary"),
+        ("latin.txt", "caf\xe9".encode("latin-1"), "UTF-8"),
+        ("data.csv", b"a,b", "unsupported"),
+    ],
+)
+def test_bad_files_are_rejected_before_anything_is_written(
+    deps: Deps, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("## Fine\n\nA good note.\n")
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        ingest(deps.vectors, deps.db, [good, bad])
+    assert deps.vectors.count("user_docs") == 0
+    assert deps.db.manifest("user_docs") == {}
+
+
+def test_missing_path_is_an_input_error(deps: Deps, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        ingest(deps.vectors, deps.db, [tmp_path / "nope.md"])
