@@ -1,0 +1,153 @@
+"""Sentence → SWOT quadrant, next step or other: MiniLM vectors, a linear probe, and cue rules.
+
+The tiny default model labels note sentences at chance, so it is never asked. Instead a softmax
+probe is fitted (once per process, in well under a second) on the labelled exemplar bank
+`knowledge/exemplars/swot.jsonl`, whose vectors come from the index. The probe is good at telling
+a SWOT fact from an aside; the cue rules decide what it is weak at:
+
+- an action for the user ("I should…", "Take a course…", "She suggested I…") is a next step;
+- a fact about the user (first person, "never…", "no experience…") is a strength or weakness,
+  anything else an opportunity or threat;
+- good news versus bad news is read from polarity words when they are present.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import knowledge
+from agent.swot import rules
+from agent.swot.notes import looks_like_instruction
+
+LABELS = ("strength", "weakness", "opportunity", "threat", "next_step", "other")
+QUADRANTS = ("strength", "weakness", "opportunity", "threat")
+BANK = "swot"
+SCALE = 10.0
+L2 = 1e-3
+STEPS = 300
+RATE = 2.0
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A multinomial logistic regression over sentence vectors."""
+
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        logits = (vectors * SCALE) @ self.weights + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+
+
+def fit_probe(vectors: np.ndarray, labels: Sequence[str]) -> Probe:
+    """Full-batch gradient descent: deterministic, numpy only, fast for a few hundred exemplars."""
+    index = {label: i for i, label in enumerate(LABELS)}
+    targets = np.zeros((len(labels), len(LABELS)), dtype=np.float32)
+    for row, label in enumerate(labels):
+        targets[row, index[label]] = 1.0
+    x = vectors.astype(np.float32) * SCALE
+    weights = np.zeros((x.shape[1], len(LABELS)), dtype=np.float32)
+    bias = np.zeros(len(LABELS), dtype=np.float32)
+    for _ in range(STEPS):
+        logits = x @ weights + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=1, keepdims=True)
+        error = probs - targets
+        weights -= RATE * (x.T @ error / len(x) + L2 * weights)
+        bias -= RATE * error.mean(axis=0)
+    return Probe(weights.astype(np.float32), bias.astype(np.float32))
+
+
+def exemplar_bank(deps: Any) -> tuple[list[str], np.ndarray, list[str]]:
+    """The swot exemplars with their stored vectors; encoded from the file if not indexed yet."""
+    docs, vectors, metas = deps.vectors.all_items("exemplars")
+    keep = [i for i, m in enumerate(metas) if m.get("bank") == BANK and m.get("label") in LABELS]
+    if keep:
+        return [docs[i] for i in keep], vectors[keep], [str(metas[i]["label"]) for i in keep]
+    import json
+
+    rows = [json.loads(line) for line in
+            (knowledge.root() / "exemplars" / f"{BANK}.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    texts = [r["text"] for r in rows]
+    return texts, deps.encoder.encode(texts), [r["label"] for r in rows]
+
+
+def swot_probe(deps: Any) -> Probe:
+    """The fitted probe, memoised per process and stored on disk per exemplar-bank version."""
+
+    def build() -> Probe:
+        _, vectors, labels = exemplar_bank(deps)
+        digest = hashlib.sha256()
+        digest.update(f"{SCALE}:{L2}:{STEPS}:{RATE}:{','.join(labels)}".encode())
+        digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+        path = Path(deps.settings.data_dir) / "cache" / f"swot_probe_{digest.hexdigest()[:16]}.npz"
+        if path.is_file():
+            try:
+                with np.load(path) as saved:
+                    return Probe(saved["weights"], saved["bias"])
+            except (OSError, ValueError, KeyError):
+                pass
+        probe = fit_probe(vectors, labels)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npz")
+            np.savez(tmp, weights=probe.weights, bias=probe.bias)
+            tmp.replace(path)
+        except OSError:
+            pass
+        return probe
+
+    return deps.cached("swot_probe", build)  # type: ignore[no-any-return]
+
+
+def decide(sentence: str, probs: np.ndarray) -> tuple[str, float]:
+    """Combine the probe's probabilities with the cue rules into one label and a confidence."""
+    if looks_like_instruction(sentence) or rules.is_structure(sentence):
+        return "other", 0.95
+    if rules.is_next_step(sentence) or rules.referral_names(sentence):
+        return "next_step", 0.9
+    p = dict(zip(LABELS, (float(v) for v in probs), strict=True))
+    swot_mass = sum(p[q] for q in QUADRANTS)
+    if p["other"] > swot_mass:
+        return "other", round(p["other"] / (p["other"] + swot_mass), 3)
+    good = p["strength"] + p["opportunity"]
+    bad = p["weakness"] + p["threat"]
+    lean = good / max(good + bad, 1e-9)
+    if rules.about_user(sentence):
+        if rules.user_polarity(sentence) < 0:
+            return "weakness", round(max(1 - lean, 0.6), 3)
+        return ("strength", round(lean, 3)) if lean >= 0.5 else ("weakness", round(1 - lean, 3))
+    words = rules.field_polarity(sentence)
+    if words:
+        return ("opportunity", 0.7) if words > 0 else ("threat", 0.7)
+    return ("opportunity", round(lean, 3)) if lean >= 0.5 else ("threat", round(1 - lean, 3))
+
+
+def classify_vectors(deps: Any, sentences: Sequence[str], vectors: np.ndarray) -> list[tuple[str, float]]:
+    """Label sentences whose vectors are already computed (the graph reuses them for merging)."""
+    if not sentences:
+        return []
+    probs = swot_probe(deps).probabilities(vectors)
+    return [decide(s, row) for s, row in zip(sentences, probs, strict=True)]
+
+
+def classify_sentences(deps: Any, sentences: list[str]) -> list[tuple[str, float]]:
+    """(label, confidence) per sentence; labels are the quadrants, 'next_step' or 'other'.
+
+    Sentences that look like instructions to a model are labelled 'other'; callers that show
+    notes back to the user should drop them first with `notes.looks_like_instruction`.
+    """
+    if not sentences:
+        return []
+    return classify_vectors(deps, sentences, deps.encoder.encode(list(sentences)))
