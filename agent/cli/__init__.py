@@ -22,6 +22,9 @@ COMMAND_MODULES = [
     "agent.cli.ingest_cmd",
     "agent.cli.search_cmd",
     "agent.cli.outreach_cmd",
+    "agent.cli.swot_cmd",
+    "agent.cli.thankyou_cmd",
+    "agent.cli.contacts_cmd",
 ]
 
 

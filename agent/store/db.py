@@ -354,3 +354,27 @@ class Database:
                     "SELECT * FROM swots WHERE contact_id = ? ORDER BY id", (contact_id,)
                 ).fetchall()
         return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
+
+    # SWOT from notes: the interviews and their SWOT saved together ------------------
+    def save_swot_from_notes(
+        self, contact_id: int | None, notes: Sequence[str], payload: dict[str, Any],
+    ) -> int:
+        """File notes as interviews of a contact (skipping ones already saved) and the SWOT built
+        from them, in one transaction, so a failure leaves neither behind."""
+        import json
+
+        stamp = now_iso()
+        with self.transaction() as conn:
+            if contact_id is not None:
+                known = {r["notes"] for r in conn.execute(
+                    "SELECT notes FROM interviews WHERE contact_id = ?", (contact_id,)).fetchall()}
+                for text in dict.fromkeys(notes):
+                    if text not in known:
+                        conn.execute(
+                            "INSERT INTO interviews (contact_id, held_at, notes, created_at)"
+                            " VALUES (?, ?, ?, ?)", (contact_id, stamp, text, stamp))
+            cur = conn.execute(
+                "INSERT INTO swots (contact_id, payload, created_at) VALUES (?, ?, ?)",
+                (contact_id, json.dumps(payload, ensure_ascii=False), stamp),
+            )
+            return int(cur.lastrowid or 0)

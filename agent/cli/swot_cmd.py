@@ -1,0 +1,47 @@
+"""`coach swot`: interview notes (one file per interview) → a grounded SWOT with next steps.
+
+Limits: at most 10 files, each at most 200 KB of UTF-8 text. Every file is read and checked
+before any work starts, so a bad file stops the run with nothing saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from agent.cli import emit
+from agent.cli.common import add_json_flag, deps_from, ensure_index
+from agent.errors import InputError
+from agent.swot.graph import run_swot
+from agent.swot.notes import read_note_files
+from agent.swot.report import report_markdown
+from agent.swot.state import NoteInput, SwotRequest
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("swot", help="turn interview notes into a SWOT with next steps")
+    p.add_argument("notes_files", nargs="+", metavar="NOTES_FILE",
+                   help="notes of one interview per file (UTF-8 text, up to 200 KB, up to 10 files)")
+    p.add_argument("--contact-id", type=int,
+                   help="save the notes as interviews of this contact and file the SWOT under it")
+    p.add_argument("--no-summary", action="store_true",
+                   help="skip the model-worded summary line per quadrant (faster)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    notes = read_note_files(args.notes_files)
+    deps = deps_from(args)
+    if args.contact_id is not None and deps.db.get_contact(args.contact_id) is None:
+        raise InputError(f"no contact with id {args.contact_id}")
+    request = SwotRequest(notes=[NoteInput(source=n.source, text=n.text) for n in notes],
+                          summarise=not args.no_summary)
+    ensure_index(deps)
+    try:
+        report = run_swot(deps, request)
+    finally:
+        deps.close()
+    payload = report.payload()
+    deps.db.save_swot_from_notes(args.contact_id, [n.text for n in notes], payload)
+    emit(args, payload, report_markdown(report))
+    return 0
