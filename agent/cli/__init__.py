@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "agent.cli.search_cmd",
     "agent.cli.outreach_cmd",
     "agent.cli.swot_cmd",
+    "agent.cli.thankyou_cmd",
+    "agent.cli.contacts_cmd",
 ]
 
 

@@ -219,7 +219,7 @@ def _keep_posted(contact: Mapping[str, Any]) -> list[FollowUp]:
     return [FollowUp(
         kind="keep_posted", due=day, opens=day,
         action=f"Send {_first_name(contact)} a short update on what you did with their advice",
-        reason="keep them posted on your progress (Yale)",
+        reason="keep them posted on your progress (Yale Office of Career Strategy)",
     )]
 
 

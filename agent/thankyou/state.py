@@ -1,0 +1,93 @@
+"""Typed input and output of the thank-you workflow, and the graph's internal state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal, TypedDict
+
+from pydantic import BaseModel, Field, field_validator
+
+from agent.outreach.state import Check
+
+NOTES_MAX_BYTES = 200_000
+PointKind = Literal["advice", "insight"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).astimezone().replace(microsecond=0)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.astimezone()
+
+
+class ThankYouRequest(BaseModel):
+    """The notes of one conversation and who it was with; limits keep the prompt small."""
+
+    notes: str = Field(..., min_length=1, max_length=NOTES_MAX_BYTES)
+    contact_name: str = Field(..., min_length=1, max_length=100)
+    contact_role: str | None = Field(None, max_length=120)
+    my_name: str | None = Field(None, max_length=80)
+    interview_time: datetime = Field(default_factory=_now, description="When the conversation was")
+    written_at: datetime = Field(default_factory=_now, description="When the note is drafted")
+
+    @field_validator("contact_name", mode="before")
+    @classmethod
+    def _required_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            cleaned = " ".join(value.split())
+            if not cleaned:
+                raise ValueError("must not be empty")
+            return cleaned
+        return value
+
+    @field_validator("contact_role", "my_name", mode="before")
+    @classmethod
+    def _optional_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return " ".join(value.split()) or None
+        return value
+
+    @field_validator("notes")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError("the notes are empty")
+        return value
+
+    @field_validator("interview_time", "written_at")
+    @classmethod
+    def _timezone(cls, value: datetime) -> datetime:
+        return _aware(value)
+
+
+class Point(BaseModel):
+    """The one thing the contact said that the note names, taken verbatim from the notes."""
+
+    sentence: str = Field(..., description="The notes sentence, exactly as written")
+    kind: PointKind
+    clause: str = Field(..., description="The sentence turned to address the contact")
+    label: str | None = Field(None, description="Note-sentence label from the classifier, if any")
+    use: str | None = Field(None, description="A plan from the notes that acts on the point")
+
+
+class ThankYouDraft(BaseModel):
+    subject: str
+    body: str
+    checks: list[Check]
+    due: str = Field(..., description="ISO date-time: 24 hours after the conversation")
+    point: str | None = Field(None, description="The notes sentence the note is built on")
+    phrasing: dict[str, str] = Field(default_factory=dict, description="Per slot: model or template")
+
+
+class ThankYouState(TypedDict, total=False):
+    request: ThankYouRequest
+    point: Point | None
+    slots: dict[str, str]
+    template_slots: dict[str, str]
+    origin: dict[str, str]
+    subject: str
+    body: str
+    checks: list[Check]
+    attempts: int
+    draft: ThankYouDraft
