@@ -1,0 +1,1 @@
+"""Mock informational interview: the user leads, the AI plays the contact, then coaches."""

@@ -1,0 +1,152 @@
+"""The rehearsal as a resumable LangGraph thread, and the small session API the CLI and UI use.
+
+Each user line resumes the thread with `Command(resume=text)`; ending it resumes with
+`{"end": True}` and runs the feedback. Threads live in LangGraph's SQLite checkpointer under the
+data folder, so a session survives a restart of the app and continues on the same thread id.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command
+
+from agent.config import Settings
+from agent.deps import Deps
+from agent.errors import InputError
+from agent.mock.clock import ClockReading
+from agent.mock.nodes import ReaderFactory, make_nodes
+from agent.mock.state import Feedback, MockRequest, MockState
+
+WAITING_NODE = "await_user_turn"
+
+
+def route_after_wait(state: MockState) -> Literal["classify_turn", "finish"]:
+    return "finish" if state.get("ended") else "classify_turn"
+
+
+def sqlite_saver(settings: Settings) -> SqliteSaver:
+    """The checkpointer on `checkpoints.sqlite3` in the data folder (one connection per process)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False)
+    return SqliteSaver(conn)
+
+
+def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver[Any] | None = None,
+                reader_factory: ReaderFactory | None = None) -> Any:
+    """Compile the rehearsal graph; tests pass an in-memory saver and fake classifiers."""
+    nodes = make_nodes(deps, reader_factory)
+    graph = StateGraph(MockState)
+    for name, fn in nodes.items():
+        graph.add_node(name, fn)
+    graph.add_edge(START, "open_session")
+    graph.add_edge("open_session", WAITING_NODE)
+    graph.add_conditional_edges(WAITING_NODE, route_after_wait)
+    graph.add_edge("classify_turn", "reply_as_contact")
+    graph.add_edge("reply_as_contact", WAITING_NODE)
+    graph.add_edge("finish", END)
+    return graph.compile(checkpointer=checkpointer or sqlite_saver(deps.settings))
+
+
+def mock_graph(deps: Deps) -> Any:
+    return deps.cached("mock_graph", lambda: build_graph(deps))
+
+
+def _config(thread_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": thread_id}}
+
+
+@dataclass
+class SessionView:
+    """What a UI needs to show (or restore) a session."""
+
+    thread_id: str
+    request: dict[str, Any]
+    persona: dict[str, Any]
+    transcript: list[dict[str, str]] = field(default_factory=list)
+    elapsed: float = 0.0
+    open: bool = True
+    feedback: Feedback | None = None
+
+    @property
+    def clock(self) -> ClockReading:
+        return ClockReading(self.elapsed, int(self.request.get("minutes", 20)))
+
+
+def start_session(deps: Deps, request: MockRequest, thread_id: str | None = None,
+                  graph: Any | None = None) -> str:
+    """Open a new thread and run it to the first pause (waiting for the user's opening line)."""
+    graph = graph or mock_graph(deps)
+    thread_id = thread_id or f"mock-{uuid.uuid4().hex[:12]}"
+    if graph.get_state(_config(thread_id)).values:
+        raise InputError(f"thread {thread_id} already exists; resume it instead")
+    graph.invoke({"request": request.model_dump()}, _config(thread_id))
+    return thread_id
+
+
+def session_view(deps: Deps, thread_id: str, graph: Any | None = None) -> SessionView | None:
+    graph = graph or mock_graph(deps)
+    snapshot = graph.get_state(_config(thread_id))
+    values = snapshot.values or {}
+    if not values.get("request"):
+        return None
+    feedback = Feedback.model_validate(values["feedback"]) if values.get("feedback") else None
+    return SessionView(
+        thread_id=thread_id, request=values["request"], persona=values.get("persona", {}),
+        transcript=list(values.get("transcript", [])),
+        elapsed=float(values.get("clock", {}).get("elapsed", 0.0)),
+        open=bool(snapshot.next), feedback=feedback,
+    )
+
+
+def _settle(graph: Any, thread_id: str) -> Iterator[dict[str, Any]]:
+    """Finish work a crash interrupted (a turn read but not yet answered) before taking new input."""
+    config = _config(thread_id)
+    for _ in range(3):
+        snapshot = graph.get_state(config)
+        if not snapshot.next or snapshot.interrupts:
+            return
+        for mode, payload in graph.stream(None, config, stream_mode=["custom", "updates"]):
+            if mode == "custom":
+                yield payload
+
+
+def _require_open(graph: Any, thread_id: str) -> None:
+    snapshot = graph.get_state(_config(thread_id))
+    if not (snapshot.values or {}).get("request"):
+        raise InputError(f"no rehearsal with thread id {thread_id}")
+    if not snapshot.next:
+        raise InputError(f"the rehearsal {thread_id} has ended; start a new one")
+
+
+def send_turn(deps: Deps, thread_id: str, text: str, graph: Any | None = None
+              ) -> Iterator[dict[str, Any]]:
+    """Give the contact the user's line; yields {'type': 'delta'|'reply', ...} events."""
+    graph = graph or mock_graph(deps)
+    _require_open(graph, thread_id)
+    yield from _settle(graph, thread_id)
+    for mode, payload in graph.stream(Command(resume=text), _config(thread_id),
+                                      stream_mode=["custom", "updates"]):
+        if mode == "custom":
+            yield payload
+
+
+def end_session(deps: Deps, thread_id: str, graph: Any | None = None) -> Feedback:
+    """End the call and compute the feedback (or return it again if the session already ended)."""
+    graph = graph or mock_graph(deps)
+    view = session_view(deps, thread_id, graph)
+    if view is None:
+        raise InputError(f"no rehearsal with thread id {thread_id}")
+    if view.feedback is not None:
+        return view.feedback
+    for _ in _settle(graph, thread_id):
+        pass
+    values = graph.invoke(Command(resume={"end": True}), _config(thread_id))
+    return Feedback.model_validate(values["feedback"])

@@ -1,0 +1,112 @@
+"""Typed contracts of the mock interview: the request, one analysed user turn, the feedback.
+
+The graph state holds plain dicts and lists only (the checkpointer stores them as JSON-like data,
+so a session written by one version of the app can be resumed by the next without unpickling
+classes); the pydantic models here validate what goes in and what the CLI and UI get out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from pydantic import BaseModel, Field, field_validator
+
+FlagKind = Literal[
+    "job_request", "personal_compensation", "confidential_information", "politics_religion",
+    "personal_life", "negativity", "no_introduction", "no_thanks", "no_referral_ask", "over_time",
+    "low_priority_first", "web_searchable",
+]
+TurnKind = Literal["empty", "gibberish", "question", "statement"]
+Priority = Literal["core", "minor", "web"]
+MAX_TURN_CHARS = 1000
+
+
+class MockRequest(BaseModel):
+    """Who the user is rehearsing with, and for how long."""
+
+    contact_role: str = Field(..., min_length=2, max_length=120, description="Their job title")
+    contact_name: str | None = Field(None, max_length=100, description="Their name, if known")
+    company: str | None = Field(None, max_length=120, description="Their employer (optional)")
+    contact_id: int | None = Field(None, ge=1, description="A saved contact to take notes from")
+    minutes: int = Field(20, ge=5, le=60, description="The agreed length of the call")
+    seniority: str | None = Field(None, max_length=40, description="junior, mid-level, senior...")
+    notes: str | None = Field(None, max_length=1500, description="What the user knows about them")
+    layout: Literal["stable", "naive"] = Field(
+        "stable", description="Prompt layout; 'naive' rebuilds the prompt per turn (benchmark only)"
+    )
+
+    @field_validator("contact_role", "contact_name", "company", "seniority", "notes", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = " ".join(value.split())
+            return value or None
+        return value
+
+
+class ScreenView(TypedDict):
+    verdict: str
+    category: str | None
+    reason: str
+    rewrite: str | None
+
+
+class TurnRecord(TypedDict, total=False):
+    """What the coach noticed about one user turn (and, after the reply, how long it took)."""
+
+    index: int
+    text: str
+    kind: TurnKind
+    asks: bool
+    greeting: bool
+    self_intro: bool
+    purpose: bool
+    thanks: bool
+    referral_ask: bool
+    name_permission: bool
+    wrap_up: bool
+    time_ack: bool
+    repeat_of: int | None
+    screen: ScreenView | None
+    web_searchable: bool
+    priority: Priority | None
+    route: str
+    reply_origin: Literal["model", "template"]
+    minutes_after: float
+
+
+class Point(BaseModel):
+    """A strength or an improvement, with the turns it is about."""
+
+    text: str
+    turns: list[int] = Field(default_factory=list, description="0-based user turn indexes")
+
+
+class FlaggedTurn(BaseModel):
+    turn: int = Field(..., description="0-based index of the user turn")
+    kind: FlagKind
+    text: str = Field(..., description="What the user said at that turn")
+    detail: str = Field(..., description="Why it is flagged and what to do instead")
+
+
+class Feedback(BaseModel):
+    strengths: list[Point] = Field(default_factory=list)
+    improvements: list[Point] = Field(default_factory=list)
+    flagged: list[FlaggedTurn] = Field(default_factory=list)
+    summary: str = ""
+    summary_origin: Literal["model", "template"] = "template"
+    minutes_used: float = 0.0
+    minutes_agreed: int = 20
+
+
+class MockState(TypedDict, total=False):
+    request: dict[str, Any]
+    persona: dict[str, Any]
+    messages: list[dict[str, str]]
+    transcript: list[dict[str, str]]
+    turns: list[TurnRecord]
+    pending: str | None
+    ended: bool
+    clock: dict[str, Any]
+    used_sections: list[str]
+    feedback: dict[str, Any]

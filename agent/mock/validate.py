@@ -1,0 +1,77 @@
+"""Validators for the contact's model-written reply: what a real person on a call would never say.
+
+A reply that fails any of them is replaced by a template answer from the role brief, so the tiny
+default model can phrase answers without ever breaking the rehearsal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.text.words import sentences, word_count, words
+
+MAX_REPLY_WORDS = 90
+MIN_REPLY_WORDS = 4
+BREAKS_CHARACTER = re.compile(
+    r"\b(as an? (ai|artificial|language model|assistant|chatbot|virtual)|language model|"
+    r"i'?m (just )?an? (ai|assistant|bot|chatbot|program)|i am (just )?an? (ai|assistant|bot|program)|"
+    r"openai|chatgpt|smollm|hugging ?face|trained on|my training|i don'?t have (personal|a job|"
+    r"a career|feelings|experiences)|i cannot (browse|access)|as a helpful)\b", re.IGNORECASE,
+)
+ASKS_FOR_JOB = re.compile(
+    r"\b(hire me|give me a job|i'?m looking for (a )?(job|work|position)|my (resume|résumé|cv)|"
+    r"refer me|are you hiring|do you have (any )?(openings|positions))\b", re.IGNORECASE,
+)
+LEAKS = re.compile(
+    r"\b(system prompt|my instructions|the instructions|role brief|stay in character|"
+    r"you are playing|i am playing|roleplay|role-play)\b|</?[a-z_]+>|<\|", re.IGNORECASE,
+)
+OWN_PAY = re.compile(r"\bi (make|earn|get paid|take home|am paid)\b[^.?!]*(\$|€|£|\d)", re.IGNORECASE)
+SPEAKER_LABEL = re.compile(r"^\s*(assistant|contact|[A-Z][a-z]+( [A-Z][a-z]+)?)\s*:\s+")
+
+
+def tidy_reply(text: str) -> str:
+    """Drop a leading speaker label, control tokens and a sentence cut off by the token limit."""
+    text = text.replace("<|im_end|>", " ").strip()
+    text = SPEAKER_LABEL.sub("", text, count=1).strip().strip('"').strip()
+    text = " ".join(text.split())
+    if text and not text.endswith((".", "!", "?", '"', "”")):
+        complete = sentences(text)
+        if len(complete) > 1:
+            text = " ".join(complete[:-1])
+    return text
+
+
+def _overlap(a: str, b: str) -> float:
+    wa = {w.lower() for w in words(a)}
+    wb = {w.lower() for w in words(b)}
+    return len(wa & wb) / max(1, len(wa | wb))
+
+
+def reply_problems(reply: str, *, question: str, user_lines: list[str] | None = None) -> list[str]:
+    """Names of the rules the reply breaks; empty means it can be used."""
+    problems = []
+    n = word_count(reply)
+    if n < MIN_REPLY_WORDS:
+        problems.append("empty")
+    if n > MAX_REPLY_WORDS:
+        problems.append("too_long")
+    if BREAKS_CHARACTER.search(reply):
+        problems.append("breaks_character")
+    if ASKS_FOR_JOB.search(reply):
+        problems.append("asks_for_job")
+    if LEAKS.search(reply):
+        problems.append("leaks_instructions")
+    if OWN_PAY.search(reply):
+        problems.append("shares_own_pay")
+    if question and word_count(question) >= 4 and _overlap(reply, question) >= 0.7:
+        problems.append("echoes_question")
+    if user_lines and any(len(u) > 30 and u.lower() in reply.lower() for u in user_lines):
+        problems.append("speaks_as_user")
+    return problems
+
+
+def early_stop(partial: str) -> bool:
+    """True when a streaming reply has already gone wrong, so generation can stop at once."""
+    return bool(BREAKS_CHARACTER.search(partial) or LEAKS.search(partial)
+                or word_count(partial) > MAX_REPLY_WORDS)

@@ -1,0 +1,40 @@
+"""Scripted stand-ins for the question screen and the web-search check, for mock-interview tests.
+
+They decide by exact turn text given by each test, so the tests exercise the rehearsal's own logic
+rather than the classifiers' accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from agent.mock.state import Priority
+from agent.mock.turns import TurnReader
+
+
+@dataclass
+class ScriptedScreen:
+    verdict: str = "ok"
+    category: str | None = None
+    reason: str = ""
+    rewrite: str | None = None
+
+
+def scripted_reader(flags: dict[str, str] | None = None, searchable: Iterable[str] = (),
+                    minor: Iterable[str] = ()) -> TurnReader:
+    """`flags` maps a turn's text to its screening category; the others are ok."""
+    flags = flags or {}
+    web = set(searchable)
+    small = set(minor)
+
+    def screen(questions: list[str]) -> list[ScriptedScreen]:
+        return [ScriptedScreen("flag", flags[q], f"scripted {flags[q]}") if q in flags
+                else ScriptedScreen() for q in questions]
+
+    def priority(question: str) -> Priority:
+        return "minor" if any(question in m or m in question for m in small) else "core"
+
+    return TurnReader(screen=screen,
+                      searchable=lambda q: any(q in w or w in q for w in web),
+                      priority=priority)

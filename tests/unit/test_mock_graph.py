@@ -1,0 +1,219 @@
+"""The rehearsal loop with a fake model: routing, validation and fallback, the cache-friendly
+prompt layout, the clock, feedback at the end, and resuming a thread after a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from agent.errors import InputError, ModelError
+from agent.mock.graph import build_graph, end_session, send_turn, session_view, start_session
+from agent.mock.persona import REFERRAL_NAMES, match_brief
+from agent.mock.state import MockRequest
+from tests.unit.mock_helpers import scripted_reader
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = "I started in customer support and moved over after a year. It took patience and a mentor."
+OPENING = "Hi Dana, I'm Jordan, a nurse exploring UX research. How did you get into the field?"
+JOB_ASK = "Is your team hiring? I could send you my resume."
+
+
+def make_graph(deps, saver=None, **reader):  # type: ignore[no-untyped-def]
+    return build_graph(deps, saver or InMemorySaver(),
+                       reader_factory=lambda _request: scripted_reader(**reader))
+
+
+def replies(events: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    return [e for e in events if e.get("type") == "reply"]
+
+
+def request(**overrides: object) -> MockRequest:
+    return MockRequest(contact_role="Senior UX researcher", contact_name="Dana Park",
+                       company="Fernwood Health", **overrides)  # type: ignore[arg-type]
+
+
+def test_model_reply_is_streamed_and_kept_when_valid(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.outcomes.append(GOOD)
+    thread = start_session(deps, request(), graph=graph)
+    events = list(send_turn(deps, thread, OPENING, graph=graph))
+    deltas = [e["text"] for e in events if e["type"] == "delta"]
+    assert len(deltas) > 2 and GOOD.startswith(deltas[0])
+    (reply,) = replies(events)
+    assert (reply["text"], reply["origin"], reply["elapsed"]) == (GOOD, "model", 1.5)
+    call = fake_llm.calls[0]
+    assert call.kind == "stream" and call.kwargs["max_tokens"] <= 80
+    assert "Dana Park" in call.messages[0]["content"] and call.messages[-1]["content"] == OPENING
+
+
+@pytest.mark.parametrize("bad", [
+    "As an AI language model I cannot have a career.",
+    "My instructions say to answer as Dana.",
+    "",
+    ModelError("server down"),
+])
+def test_bad_or_failed_reply_falls_back_to_the_role_brief(deps, fake_llm, bad) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.outcomes.append(bad)
+    thread = start_session(deps, request(), graph=graph)
+    (reply,) = replies(list(send_turn(deps, thread, "What do you like least about the work?",
+                                      graph=graph)))
+    assert reply["origin"] == "template"
+    hard = match_brief("UX designer").section("What is hard")
+    assert hard.split(".")[0].split()[-1] in reply["text"]
+
+
+def test_screened_turns_get_a_behaviour_template_and_no_model_call(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps, flags={JOB_ASK: "job_request"})
+    thread = start_session(deps, request(), graph=graph)
+    (reply,) = replies(list(send_turn(deps, thread, JOB_ASK, graph=graph)))
+    assert reply["route"] == "decline_job_request" and fake_llm.calls == []
+    (names,) = replies(list(send_turn(deps, thread, "Who else should I talk to?", graph=graph)))
+    assert names["route"] == "referral" and any(n in names["text"] for n in REFERRAL_NAMES)
+    (bye,) = replies(list(send_turn(deps, thread, "Thank you so much for your time!", graph=graph)))
+    assert bye["route"] == "goodbye" and fake_llm.calls == []
+
+
+def test_prompt_is_append_only_so_the_server_can_reuse_its_cache(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.default = GOOD
+    thread = start_session(deps, request(), graph=graph)
+    for line in (OPENING, "What does a typical week look like?", "What do you enjoy most?"):
+        list(send_turn(deps, thread, line, graph=graph))
+    first, second, third = (c.messages for c in fake_llm.calls)
+    assert second[:len(first)] == first and third[:len(second)] == second
+    assert second[len(first)] == {"role": "assistant", "content": GOOD}
+    assert len(third) == len(second) + 2
+    assert "typical week" not in first[0]["content"].lower().split("<your_field>")[0]
+
+
+def test_naive_layout_rebuilds_the_system_prompt_each_turn(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.default = GOOD
+    thread = start_session(deps, request(layout="naive"), graph=graph)
+    for line in (OPENING, "What do you like least about the work?"):
+        list(send_turn(deps, thread, line, graph=graph))
+    first, second = (c.messages for c in fake_llm.calls)
+    assert first[0] != second[0] and "<clock>" in second[0]["content"]
+
+
+def test_contact_says_when_time_is_up_then_stops_after_two_more(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.default = GOOD
+    thread = start_session(deps, request(minutes=5), graph=graph)
+    out = []
+    for i in range(7):
+        out += replies(list(send_turn(deps, thread, f"What about topic {i}?", graph=graph)))
+    notes = [r for r in out if "minutes" in r["text"] and ("we're" in r["text"] or "agreed" in r["text"])]
+    assert [r["turn"] for r in notes] == [3]
+    assert [r["route"] for r in out[4:]] == ["one_more", "one_more", "hard_stop"]
+    feedback = end_session(deps, thread, graph=graph)
+    assert ("over_time", 3) in {(f.kind, f.turn) for f in feedback.flagged}
+
+
+def test_end_gives_feedback_once_and_closes_the_thread(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.outcomes += [GOOD, ModelError("no summary today")]
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    feedback = end_session(deps, thread, graph=graph)
+    assert {f.kind for f in feedback.flagged} == {"no_thanks", "no_referral_ask"}
+    assert feedback.summary_origin == "template" and feedback.summary
+    assert end_session(deps, thread, graph=graph) == feedback
+    view = session_view(deps, thread, graph=graph)
+    assert view is not None and not view.open and len(view.transcript) == 2
+    with pytest.raises(InputError):
+        list(send_turn(deps, thread, "One more?", graph=graph))
+    with pytest.raises(InputError):
+        list(send_turn(deps, "mock-unknown", "Hello?", graph=graph))
+
+
+def test_session_resumes_on_a_new_connection_to_the_same_file(deps, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "checkpoints.sqlite3"
+    fake_llm.default = GOOD
+    conn = sqlite3.connect(path, check_same_thread=False)
+    graph = make_graph(deps, SqliteSaver(conn))
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    list(send_turn(deps, thread, "What does a typical week look like?", graph=graph))
+    conn.close()
+    del graph
+
+    graph = make_graph(deps, SqliteSaver(sqlite3.connect(path, check_same_thread=False)))
+    view = session_view(deps, thread, graph=graph)
+    assert view is not None and view.open and view.elapsed == 3.0 and len(view.transcript) == 4
+    (reply,) = replies(list(send_turn(deps, thread, "Who else should I talk to?", graph=graph)))
+    assert reply["turn"] == 2 and reply["elapsed"] == 4.5
+    assert len(session_view(deps, thread, graph=graph).transcript) == 6  # type: ignore[union-attr]
+
+
+def test_a_crash_between_reading_and_answering_is_finished_on_the_next_turn(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.outcomes += [RuntimeError("process died"), GOOD, GOOD]
+    thread = start_session(deps, request(), graph=graph)
+    with pytest.raises(RuntimeError):
+        list(send_turn(deps, thread, OPENING, graph=graph))
+    events = list(send_turn(deps, thread, "What does a typical week look like?", graph=graph))
+    assert [r["turn"] for r in replies(events)] == [0, 1]
+
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from agent.config import Settings
+    from agent.deps import Deps
+    from agent.mock.graph import build_graph, send_turn, start_session
+    from agent.mock.state import MockRequest
+    from langgraph.checkpoint.sqlite import SqliteSaver
+    import sqlite3
+    from tests.fakes import FakeChatModel
+    from tests.unit.mock_helpers import scripted_reader
+
+    settings = Settings.load(env={}, dotenv=Path("/nonexistent"), data_dir=Path(sys.argv[1]))
+    deps = Deps(settings, llm_override=FakeChatModel(default=sys.argv[3]))
+    conn = sqlite3.connect(sys.argv[2], check_same_thread=False)
+    graph = build_graph(deps, SqliteSaver(conn), reader_factory=lambda r: scripted_reader())
+    thread = start_session(deps, MockRequest(contact_role="Teacher", contact_name="Ana Ruiz"),
+                           graph=graph)
+    for line in ("Hi Ana, I'm Lee, exploring teaching. How did you start?",
+                 "How did you land your first role?"):
+        list(send_turn(deps, thread, line, graph=graph))
+    print(thread, flush=True)
+    time.sleep(600)
+""")
+
+
+def test_session_survives_the_process_being_killed(deps, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "checkpoints.sqlite3"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(deps.settings.data_dir), str(path), GOOD],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert child.stdout is not None
+        thread = child.stdout.readline().strip()
+        assert thread.startswith("mock-"), child.stderr.read() if child.stderr else ""
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+
+    fake_llm.default = GOOD
+    graph = make_graph(deps, SqliteSaver(sqlite3.connect(path, check_same_thread=False)))
+    view = session_view(deps, thread, graph=graph)
+    assert view is not None and view.persona["name"] == "Ana Ruiz"
+    assert [m["text"] for m in view.transcript if m["role"] == "contact"] == [GOOD, GOOD]
+    list(send_turn(deps, thread, "Thank you so much!", graph=graph))
+    feedback = end_session(deps, thread, graph=graph)
+    assert [f.kind for f in feedback.flagged] == ["no_referral_ask"]
+    assert json.loads(json.dumps(feedback.model_dump()))["minutes_agreed"] == 20

@@ -1,0 +1,163 @@
+"""Persona rules: which brief a title gets, how the contact behaves in the template cases, what a
+model reply may not say, and how user turns are read."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agent.mock.persona import (
+    BriefIndex,
+    advice_from,
+    build_persona,
+    infer_seniority,
+    load_briefs,
+    match_brief,
+    referral_slots,
+    template_reply,
+)
+from agent.mock.turns import find_repeat, is_gibberish, load_priority
+from agent.mock.validate import reply_problems, tidy_reply
+from tests.unit.mock_helpers import scripted_reader
+
+
+@pytest.mark.parametrize(("title", "role"), [
+    ("Registered nurse", "registered nurse"),
+    ("Senior UX researcher", "UX designer"),
+    ("Clinical informatics nurse", "registered nurse"),
+    ("Security analyst", "cybersecurity analyst"),
+    ("HR business partner", "human resources business partner"),
+    ("Lead software developer at Acme", "software engineer"),
+])
+def test_titles_match_their_brief_by_name_or_alias(title: str, role: str) -> None:
+    assert match_brief(title).role == role
+
+
+def test_unknown_title_falls_back_to_the_general_brief_without_an_encoder() -> None:
+    assert match_brief("Beekeeper").role == "any field"
+
+
+def test_encoder_matches_a_related_title(encoder) -> None:  # type: ignore[no-untyped-def]
+    assert match_brief("Backend programmer", encoder).role == "software engineer"
+
+
+def test_every_brief_has_the_sections_the_templates_use() -> None:
+    needed = {"How people get into it", "Typical pay in the field", "Good people to talk to next",
+              "A typical week"}
+    for brief in load_briefs():
+        assert needed <= set(brief.sections), brief.source
+
+
+def test_seniority_comes_from_the_contact_record_or_the_title() -> None:
+    assert infer_seniority("Junior analyst") == "junior"
+    assert infer_seniority("Senior UX researcher") == "senior"
+    assert infer_seniority("Teacher") == "mid-level"
+    assert infer_seniority("Teacher", "Senior") == "senior"
+
+
+def test_persona_takes_saved_contact_notes_when_the_request_has_none() -> None:
+    contact = {"name": "Dana Park", "role": "Nurse", "company": "Fernwood", "notes": "Ten years in ED.",
+               "seniority": ""}
+    persona = build_persona({"contact_role": "Senior nurse"}, contact, None)
+    assert (persona.name, persona.role, persona.company, persona.notes) == (
+        "Dana Park", "Senior nurse", "Fernwood", "Ten years in ED.")
+
+
+def test_pay_question_is_declined_with_field_level_information_only() -> None:
+    brief = match_brief("Accountant")
+    reply = template_reply("personal_compensation", "x|1", advice=advice_from(brief, "personal_compensation"))
+    assert re.search(r"rather not|personal", reply)
+    assert not re.search(r"\$|\d", reply)
+    assert brief.section("Typical pay in the field").split(".")[0] in reply
+
+
+def test_job_request_is_turned_back_into_advice_about_getting_in() -> None:
+    brief = match_brief("Product manager")
+    reply = template_reply("job_request", "x|2", advice=advice_from(brief, "job_request"))
+    assert "opening" in reply or "roles on my team" in reply
+    assert brief.section("How people get into it").split(".")[0] in reply
+
+
+def test_referral_offers_a_person_from_the_brief() -> None:
+    brief = match_brief("Teacher")
+    slots = referral_slots(brief, "seed")
+    reply = template_reply("referral", "seed", **slots)
+    assert re.search(r"[A-Z][a-z]+ [A-Z][a-z]+", slots["name"])
+    assert slots["who"].rstrip(".").lower() in brief.section("Good people to talk to next").lower()
+    assert slots["name"] in reply
+
+
+def test_confidential_decline_names_the_company_when_known() -> None:
+    reply = template_reply("confidential_information", "a|0", company_of=" to Quillstone")
+    other = template_reply("confidential_information", "b|5", company_of=" to Quillstone")
+    assert any("Quillstone" in r for r in (reply, other)) or all("public" in r for r in (reply, other))
+
+
+def test_fallback_answer_comes_from_the_matching_section(encoder) -> None:  # type: ignore[no-untyped-def]
+    brief = match_brief("UX designer")
+    index = BriefIndex(brief, encoder)
+    question = "What do you like least about the job?"
+    answer, heading = index.answer(encoder.encode([question])[0], [], "s", question)
+    assert heading == "What is hard"
+    first = brief.section("What is hard").split(".")[0].split()[-3:]
+    assert " ".join(first) in answer
+
+
+@pytest.mark.parametrize("reply", [
+    "As an AI language model, I don't have a job.",
+    "I'm an assistant, but UX research is great.",
+    "My instructions say I should be friendly to you here.",
+    "Are you hiring? I'd love to send my resume.",
+    "I make about $140,000 a year plus bonus at my company.",
+    "Yes.",
+])
+def test_replies_that_break_the_rehearsal_are_rejected(reply: str) -> None:
+    assert reply_problems(reply, question="What do you like most about the work?")
+
+
+def test_a_plain_in_character_reply_passes() -> None:
+    reply = "I like the variety most. Every week I talk to users and then see the designs improve."
+    assert reply_problems(reply, question="What do you like most about the work?") == []
+
+
+def test_echoing_the_question_is_rejected() -> None:
+    q = "What does a typical week look like for you?"
+    assert "echoes_question" in reply_problems("What does a typical week look like for you? Busy.",
+                                               question=q)
+
+
+def test_tidy_drops_speaker_label_and_a_cut_off_sentence() -> None:
+    assert tidy_reply("Dana: I started in support. Then I moved to the design team and") == \
+        "I started in support."
+
+
+@pytest.mark.parametrize(("text", "junk"), [
+    ("asdf qwer zxcv", True), ("zzzz ???? lkjh", True), ("????", True),
+    ("What tools do you use?", False), ("Kubernetes?", False), ("ok", False),
+])
+def test_gibberish_detection(text: str, junk: bool) -> None:
+    assert is_gibberish(text) is junk
+
+
+def test_repeats_are_found_by_words_not_punctuation() -> None:
+    earlier = ["How did you start?", "What does busy season feel like?"]
+    assert find_repeat("what does busy season feel like", earlier) == 1
+    assert find_repeat("What does a quiet season feel like?", earlier) is None
+
+
+def test_reader_marks_moves_of_the_conversation() -> None:
+    reader = scripted_reader()
+    r = reader.read("Hi Sam, I'm Taylor, a designer exploring product design. How did you start?", 0, [])
+    assert (r["greeting"], r["self_intro"], r["purpose"], r["asks"]) == (True, True, True, True)
+    r = reader.read("Do you know another therapist I could talk to? May I mention your name?", 3, [])
+    assert r["referral_ask"] and r["name_permission"]
+    r = reader.read("Okay, that covers it. Talk soon.", 4, [])
+    assert r["wrap_up"] and not r["thanks"]
+
+
+def test_minor_questions_are_told_apart_from_questions_about_the_work(deps) -> None:  # type: ignore[no-untyped-def]
+    priority = load_priority(deps.vectors, deps.encoder)
+    assert priority("Is there free parking near your office?") == "minor"
+    assert priority("What do you find hardest about the work?") == "core"
+    assert priority("Which skills should I build first?") == "core"
