@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "agent.cli.swot_cmd",
     "agent.cli.thankyou_cmd",
     "agent.cli.contacts_cmd",
+    "agent.cli.mock_cmd",
 ]
 
 
