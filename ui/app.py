@@ -5,9 +5,10 @@ from __future__ import annotations
 import gradio as gr
 
 from agent.deps import Deps
+from ui.tabs.contacts import build_contacts_tab
 from ui.tabs.outreach import build_outreach_tab
 
-TAB_BUILDERS = [build_outreach_tab]
+TAB_BUILDERS = [build_outreach_tab, build_contacts_tab]
 
 
 def create_app(deps: Deps) -> gr.Blocks:
