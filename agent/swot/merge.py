@@ -180,20 +180,24 @@ def find_conflicts(labelled: list[Labelled]) -> list[Conflict]:
     """Pairs from different sources on one topic where one is good news and the other bad, or
     where one denies what the other asserts about the field. Each sentence joins one conflict."""
     facts = [x for x in labelled if x.label in POLARITY]
+    if len({x.sentence.source for x in facts}) < 2:
+        return []
+    names = [entities(x.sentence.text) for x in facts]
+    sims = np.stack([x.vector for x in facts]) @ np.stack([x.vector for x in facts]).T
     candidates: list[tuple[float, Labelled, Labelled, str]] = []
-    for i, a in enumerate(facts):
-        for b in facts[i + 1:]:
-            if a.sentence.source == b.sentence.source or SUBJECT[a.label] != SUBJECT[b.label]:
-                continue
-            sim = float(a.vector @ b.vector)
-            shared_entity = bool(entities(a.sentence.text) & entities(b.sentence.text))
-            if sim < TOPIC_SIMILARITY and not (shared_entity and sim >= ENTITY_TOPIC_SIMILARITY):
-                continue
-            negated = (_negation_contrast(a.sentence.text, b.sentence.text)
-                       if SUBJECT[a.label] == "field" else "")
-            if POLARITY[a.label] == POLARITY[b.label] and not negated:
-                continue
-            candidates.append((sim + (0.2 if shared_entity else 0.0), a, b, negated))
+    for i, j in zip(*np.nonzero(np.triu(sims >= ENTITY_TOPIC_SIMILARITY, k=1)), strict=True):
+        a, b = facts[i], facts[j]
+        if a.sentence.source == b.sentence.source or SUBJECT[a.label] != SUBJECT[b.label]:
+            continue
+        sim = float(sims[i, j])
+        shared_entity = bool(names[i] & names[j])
+        if sim < TOPIC_SIMILARITY and not shared_entity:
+            continue
+        negated = (_negation_contrast(a.sentence.text, b.sentence.text)
+                   if SUBJECT[a.label] == "field" else "")
+        if POLARITY[a.label] == POLARITY[b.label] and not negated:
+            continue
+        candidates.append((sim + (0.2 if shared_entity else 0.0), a, b, negated))
     candidates.sort(key=lambda c: -c[0])
     used: set[tuple[str, str]] = set()
     conflicts: list[Conflict] = []

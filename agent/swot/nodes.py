@@ -79,16 +79,18 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
     def split_notes(state: SwotState) -> dict[str, Any]:
         sentences, ignored = [], []
         for note in state["request"].notes:
+            kept = 0
             for sentence in parse_note(note.text, note.source):
                 reason = instruction_reason(sentence.text)
                 if reason:
                     ignored.append(Ignored(text=sentence.text, source=note.source, reason=reason))
                 else:
                     sentences.append(sentence)
+                    kept += 1
+            if not kept:
+                raise InputError(f"{note.source} holds no sentences to analyse")
         if len(sentences) > MAX_SENTENCES:
             raise InputError(f"the notes hold {len(sentences)} sentences; the limit is {MAX_SENTENCES}")
-        if not sentences:
-            raise InputError("the notes hold no sentences to analyse")
         _emit({"stage": "split", "sentences": len(sentences), "ignored": len(ignored)})
         return {"sentences": sentences, "ignored": ignored}
 

@@ -19,7 +19,7 @@ from agent.text.words import deleet, normalise
 
 MAX_NOTE_BYTES = 200_000
 MAX_NOTES = 10
-MAX_SENTENCES = 600
+MAX_SENTENCES = 1500
 
 BULLET = re.compile(r"^\s*(?:[-*•·–—>]+|\d{1,2}[.)]|[a-z][.)]|\[[ xX]?\])\s+")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
@@ -44,8 +44,10 @@ INSTRUCTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "hidden_markup": re.compile(r"<!--|-->|<\s*/?\s*(script|instructions?|system|prompt)\b"),
     "addresses_model": re.compile(
-        r"\b(dear|hey|hi|attention|note to( the)?|to the|you are( now)?|act as|pretend( to be)?|as an?)\s+"
-        r"(an? )?(ai|assistant|language model|llm|chatbot|bot|model|gpt|claude|system)\b"
+        r"\b(dear|hey|hi|attention|note to( the)?|to the|as an?)\s+"
+        r"(ai|assistant|language model|llm|chatbot|bot|gpt|claude)\b"
+        r"|\b(you are( now)?|act as|pretend( to be)?|from now on,? you)\s+(an? )?([\w-]+\s+){0,2}"
+        r"(ai|assistant|language model|llm|chatbot|bot|model|gpt|claude|system)\b"
         r"|^\W*(ai|assistant|chatbot|llm|gpt|claude|model)\s*[,:;]"
         r"|\b(new|updated|hidden|secret) (instructions?|task|system prompt)\b"
         r"|\bsystem prompt\b|\bjailbreak\b|\bprompt injection\b"

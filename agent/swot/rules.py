@@ -42,7 +42,7 @@ GAP_TRIGGER = re.compile(
 )
 GAP_STOP = re.compile(
     r"\s+(?:to get|to pass|before|because|so that|so|which|and it|but|when|if|for most|within|"
-    r"that|most of|like)\b.*$", re.IGNORECASE,
+    r"that|most of|like|at all|yet|outside)\b.*$", re.IGNORECASE,
 )
 GAP_LEAD = re.compile(r"^(?:any|a|an|the|my|real|some|enough)\s+", re.IGNORECASE)
 
@@ -121,15 +121,17 @@ def referral_names(sentence: str, heading: str = "") -> list[str]:
 
 
 def skill_gap(sentence: str) -> str | None:
-    """The thing to acquire in a 'gap' sentence ('I don't know any SQL' → 'SQL'), if it names one."""
-    if not load_cues().matches("skill_gap", sentence):
-        return None
+    """The thing to acquire named by a weakness ('I don't know any SQL' → 'SQL'), if there is one."""
     match = GAP_TRIGGER.search(sentence)
     if not match:
         return None
     gap = GAP_STOP.sub("", match.group("gap")).strip(" .!?")
     gap = GAP_LEAD.sub("", gap).strip()
+    if re.match(r"(?i)to\s", gap):
+        return None
     words = gap.split()
     if not 1 <= len(words) <= 10:
         return None
+    if re.search(r"(?i)\b(can't|cannot)\s*(yet\s*)?$", sentence[: match.start("gap")]):
+        return f"the ability to {gap}"
     return gap
