@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install browser index lint evals bench record clean
+.PHONY: run test install browser index lint evals record clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,11 +45,8 @@ lint: install
 evals: install
 	$(BIN)/python -m evals.scorecard
 
-bench: install
-	$(BIN)/coach bench
-
 record: install
-	$(BIN)/python -m pytest -m cassette --record-mode=rewrite
+	COACH_RECORD=1 $(BIN)/python -m pytest -m cassette
 
 clean:
 	rm -rf $(VENV) .pytest_cache

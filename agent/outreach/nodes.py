@@ -25,6 +25,7 @@ from agent.outreach.rules import (
     slot_problems,
 )
 from agent.outreach.state import Check, OutreachDraft, OutreachState
+from agent.retrieval import hybrid_query
 from agent.text.partial_json import partial_string_field
 from agent.text.words import word_count
 
@@ -60,7 +61,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         r = state["request"]
         query = (f"how to write a short {r.channel} asking a {r.contact_role} for an "
                  "informational interview: connection first, time ask, subject line")
-        hits = deps.vectors.query("guidance", query, k=4)
+        hits = hybrid_query(deps, "guidance", query, k=4)
         outreach_first = sorted(hits, key=lambda h: h.metadata.get("capability") != "outreach")
         guidance = [{"text": h.text, "source": h.source, "section": h.metadata.get("section", ""),
                      "score": h.score} for h in outreach_first[:3]]

@@ -1,0 +1,1 @@
+"""Evaluation datasets, one module per capability metric, and the scorecard runner."""
