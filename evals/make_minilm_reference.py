@@ -110,7 +110,7 @@ def render(texts: list[str], vectors: list[list[float]]) -> str:
     head = json.dumps(header, indent=2, ensure_ascii=False)[:-2]
     items = ",\n".join(
         "    " + json.dumps({"text": text, "vector": vector}, ensure_ascii=False)
-        for text, vector in zip(texts, vectors)
+        for text, vector in zip(texts, vectors, strict=True)
     )
     return f'{head},\n  "items": [\n{items}\n  ]\n}}\n'
 
