@@ -276,7 +276,7 @@ def make_nodes(deps: Deps, reader_factory: ReaderFactory | None = None) -> dict[
             for delta in deps.llm.stream(request_messages, max_tokens=REPLY_MAX_TOKENS,
                                          temperature=0.5, stop=STOP):
                 buffer += delta
-                _emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer)})
+                _emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
                 if early_stop(buffer):
                     break
         except ModelError:

@@ -25,14 +25,14 @@ class MockRequest(BaseModel):
     """Who the user is rehearsing with, and for how long."""
 
     contact_role: str = Field(..., min_length=2, max_length=120, description="Their job title")
-    contact_name: str | None = Field(None, max_length=100, description="Their name, if known")
-    company: str | None = Field(None, max_length=120, description="Their employer (optional)")
-    contact_id: int | None = Field(None, ge=1, description="A saved contact to take notes from")
-    minutes: int = Field(20, ge=5, le=60, description="The agreed length of the call")
-    seniority: str | None = Field(None, max_length=40, description="junior, mid-level, senior...")
-    notes: str | None = Field(None, max_length=1500, description="What the user knows about them")
+    contact_name: str | None = Field(default=None, max_length=100, description="Their name, if known")
+    company: str | None = Field(default=None, max_length=120, description="Their employer (optional)")
+    contact_id: int | None = Field(default=None, ge=1, description="A saved contact to take notes from")
+    minutes: int = Field(default=20, ge=5, le=60, description="The agreed length of the call")
+    seniority: str | None = Field(default=None, max_length=40, description="junior, mid-level, senior...")
+    notes: str | None = Field(default=None, max_length=1500, description="What the user knows about them")
     layout: Literal["stable", "naive"] = Field(
-        "stable", description="Prompt layout; 'naive' rebuilds the prompt per turn (benchmark only)"
+        default="stable", description="Prompt layout; 'naive' rebuilds the prompt per turn (benchmark only)"
     )
 
     @field_validator("contact_role", "contact_name", "company", "seniority", "notes", mode="before")

@@ -16,12 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from agent.errors import CoachError
 from agent.mock.state import MAX_TURN_CHARS, Priority, ScreenView, TurnRecord
 from agent.text.words import normalise, sentences, words
 
 ScreenFn = Callable[[list[str]], list[Any]]
 SearchableFn = Callable[[str], bool]
 PriorityFn = Callable[[str], Priority]
+SCREEN_MAX_CHARS = 480
 
 GREETING = re.compile(r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|dear|greetings)\b|"
                       r"\bnice to (meet|e-?meet|finally meet)\b", re.IGNORECASE)
@@ -166,8 +168,7 @@ class TurnReader:
             "time_ack": bool(TIME_ACK.search(text)),
             "repeat_of": find_repeat(text, earlier),
         })
-        results = self.screen([text])
-        screen = screen_view(results[0]) if results else None
+        screen = self._screen(text)
         record["screen"] = screen
         flagged = screen is not None and screen["verdict"] == "flag"
         record["referral_ask"] = (bool(REFERRAL_ASK.search(text)) and not (
@@ -177,6 +178,19 @@ class TurnReader:
             record["web_searchable"] = bool(self.searchable(asked))
             record["priority"] = "web" if record["web_searchable"] else self.priority(asked)
         return record
+
+
+    def _screen(self, text: str) -> ScreenView:
+        """Screen the turn (its questions only, when it is long); fail closed if it cannot."""
+        target = text if len(text) <= SCREEN_MAX_CHARS else question_part(text)[:SCREEN_MAX_CHARS]
+        try:
+            results = self.screen([target])
+        except CoachError as exc:
+            return {"verdict": "review", "category": None, "reason": f"not screened: {exc}",
+                    "rewrite": None}
+        if not results:
+            return {"verdict": "review", "category": None, "reason": "not screened", "rewrite": None}
+        return screen_view(results[0])
 
 
 class ExemplarPriority:

@@ -30,15 +30,16 @@ OWN_PAY = re.compile(r"\bi (make|earn|get paid|take home|am paid)\b[^.?!]*(\$|�
 SPEAKER_LABEL = re.compile(r"^\s*(assistant|contact|[A-Z][a-z]+( [A-Z][a-z]+)?)\s*:\s+")
 
 
-def tidy_reply(text: str) -> str:
-    """Drop a leading speaker label, control tokens and a sentence cut off by the token limit."""
+def tidy_reply(text: str, *, complete: bool = True) -> str:
+    """Drop a leading speaker label, control tokens and (when `complete`) a sentence cut off by the
+    token limit; while streaming, the unfinished sentence is still shown."""
     text = text.replace("<|im_end|>", " ").strip()
     text = SPEAKER_LABEL.sub("", text, count=1).strip().strip('"').strip()
     text = " ".join(text.split())
-    if text and not text.endswith((".", "!", "?", '"', "”")):
-        complete = sentences(text)
-        if len(complete) > 1:
-            text = " ".join(complete[:-1])
+    if complete and text and not text.endswith((".", "!", "?", '"', "”")):
+        finished = sentences(text)
+        if len(finished) > 1:
+            text = " ".join(finished[:-1])
     return text
 
 

@@ -161,3 +161,20 @@ def test_minor_questions_are_told_apart_from_questions_about_the_work(deps) -> N
     assert priority("Is there free parking near your office?") == "minor"
     assert priority("What do you find hardest about the work?") == "core"
     assert priority("Which skills should I build first?") == "core"
+
+
+def test_a_screen_that_cannot_decide_fails_closed_and_long_turns_are_trimmed() -> None:
+    from agent.errors import InputError
+    from agent.mock.turns import SCREEN_MAX_CHARS, TurnReader
+
+    seen: list[str] = []
+
+    def screen(questions: list[str]) -> list[object]:
+        seen.extend(questions)
+        raise InputError("a question is longer than the screen accepts")
+
+    reader = TurnReader(screen=screen, searchable=lambda q: False, priority=lambda q: "core")
+    long_turn = "I have a long story about my career so far. " * 20 + "How did you start?"
+    record = reader.read(long_turn, 1, [])
+    assert record["screen"] is not None and record["screen"]["verdict"] == "review"
+    assert seen == ["How did you start?"] and len(seen[0]) <= SCREEN_MAX_CHARS

@@ -1,0 +1,220 @@
+"""Mock interview tab: you lead the conversation, the AI answers as your contact; then feedback.
+
+The chat streams the contact's replies; the clock shows the rehearsal minutes against the agreed
+time; the contact's saved question list sits beside the chat. The session's thread id is kept in
+`gr.State` for this page and in the browser's local storage, so reloading the page (or restarting
+the app) picks the same rehearsal up from the checkpointer. Handlers are plain functions.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+from gradio.context import Context
+from pydantic import ValidationError
+
+from agent.cli import validation_line
+from agent.deps import Deps
+from agent.errors import CoachError
+from agent.mock.clock import ClockReading
+from agent.mock.graph import end_session, send_turn, session_view, start_session
+from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
+from ui.render import error_markdown
+
+MODEL_GROUP = "embedded-model"
+NO_CONTACT = "(no saved contact)"
+STORAGE_KEY = "coach-mock-thread"
+Chat = list[dict[str, str]]
+
+
+def contact_choices(deps: Deps) -> list[tuple[str, str]]:
+    choices = [(NO_CONTACT, "")]
+    for c in deps.db.list_contacts():
+        label = c["name"] + (f" — {c['role']}" if c.get("role") else "")
+        choices.append((label, str(c["id"])))
+    return choices
+
+
+def questions_markdown(questions: list[dict[str, Any]]) -> str:
+    if not questions:
+        return "_No saved question list for this contact. Build one in the Questions tab._"
+    ordered = sorted(questions, key=lambda q: int(q.get("priority") or 99))
+    lines = ["**Your questions (ask the first ones first)**", ""]
+    lines += [f"{i}. {html.escape(str(q.get('text', '')))}" for i, q in enumerate(ordered, 1)]
+    return "\n".join(lines)
+
+
+def prefill(deps: Deps, contact_id: str) -> tuple[str, str, str, str]:
+    """(name, role, company, question list) for the chosen contact."""
+    if not contact_id:
+        return "", "", "", questions_markdown([])
+    contact = deps.db.get_contact(int(contact_id)) or {}
+    questions = deps.db.get_question_list(int(contact_id))
+    return (contact.get("name", ""), contact.get("role", ""), contact.get("company", ""),
+            questions_markdown(questions))
+
+
+def clock_markdown(elapsed: float, limit: int) -> str:
+    reading = ClockReading(elapsed, limit)
+    icon = "⏰" if reading.over else "🕒"
+    return f"{icon} **{reading.label()}** by the rehearsal clock"
+
+
+def to_chat(transcript: list[dict[str, str]]) -> Chat:
+    return [{"role": "user" if m["role"] == "user" else "assistant", "content": m["text"] or "…"}
+            for m in transcript]
+
+
+def feedback_markdown(feedback: Feedback) -> str:
+    def cite(turns: list[int]) -> str:
+        return f" _(turn {', '.join(map(str, turns))})_" if turns else ""
+
+    lines = ["### Feedback", "", html.escape(feedback.summary), ""]
+    if feedback.strengths:
+        lines += ["**What went well**", ""]
+        lines += [f"- ✅ {html.escape(p.text)}{cite(p.turns)}" for p in feedback.strengths]
+        lines.append("")
+    if feedback.improvements:
+        lines += ["**To work on**", ""]
+        lines += [f"- 🔧 {html.escape(p.text)}" for p in feedback.improvements]
+        lines.append("")
+    if feedback.flagged:
+        lines += ["**Flagged turns**", ""]
+        for f in feedback.flagged:
+            said = html.escape(f.text) if f.text else "(nothing said)"
+            lines.append(f"- ⚠️ turn {f.turn} · `{f.kind}` — “{said}”: {html.escape(f.detail)}")
+    return "\n".join(lines)
+
+
+def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: str,
+                  minutes: float) -> tuple[str, Chat, str, str, str]:
+    """(thread id, chat, clock, status, feedback) for a new rehearsal."""
+    try:
+        request = MockRequest(contact_role=role, contact_name=name or None, company=company or None,
+                              contact_id=int(contact_id) if contact_id else None,
+                              minutes=int(minutes), layout="stable")
+    except ValidationError as exc:
+        return "", [], "", error_markdown(validation_line(exc)), ""
+    try:
+        thread_id = start_session(deps, request)
+    except CoachError as exc:
+        return "", [], "", error_markdown(str(exc)), ""
+    view = session_view(deps, thread_id)
+    who = view.persona.get("name", "your contact") if view else "your contact"
+    status = (f"The call with **{html.escape(who)}** has started. You lead: greet them, say who you "
+              "are and what you are exploring, then ask your questions.")
+    return thread_id, [], clock_markdown(0.0, request.minutes), status, ""
+
+
+def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None
+                 ) -> Iterator[tuple[Chat, str, str, str]]:
+    """Yield (chat, clock, status, textbox) while the contact's reply streams in."""
+    chat = list(chat or [])
+    if not thread_id:
+        yield chat, gr.skip(), error_markdown("Start a rehearsal first."), text
+        return
+    if len(text) > MAX_TURN_CHARS:
+        yield chat, gr.skip(), error_markdown(f"Keep a turn under {MAX_TURN_CHARS} characters."), text
+        return
+    chat = [*chat, {"role": "user", "content": text.strip() or "…"},
+            {"role": "assistant", "content": "…"}]
+    yield list(chat), gr.skip(), "", ""
+    try:
+        for event in send_turn(deps, thread_id, text):
+            if event.get("type") == "delta" and event.get("text"):
+                chat[-1] = {"role": "assistant", "content": event["text"]}
+                yield list(chat), gr.skip(), "", ""
+            elif event.get("type") == "reply":
+                chat[-1] = {"role": "assistant", "content": event["text"]}
+                yield list(chat), clock_markdown(event["elapsed"], event["limit"]), "", ""
+    except CoachError as exc:
+        chat = chat[:-2]
+        yield chat, gr.skip(), error_markdown(str(exc)), text
+
+
+def end_handler(deps: Deps, thread_id: str) -> tuple[str, str]:
+    """(feedback, status) when the user ends the call."""
+    if not thread_id:
+        return "", error_markdown("Start a rehearsal first.")
+    try:
+        feedback = end_session(deps, thread_id)
+    except CoachError as exc:
+        return "", error_markdown(str(exc))
+    return feedback_markdown(feedback), "The call has ended. Start a new rehearsal to try again."
+
+
+def restore_handler(deps: Deps, saved: str | None) -> tuple[str, Chat, str, str, str]:
+    """On page load: bring back the last rehearsal of this browser, if it still exists."""
+    view = session_view(deps, saved) if saved else None
+    if view is None:
+        return "", [], "", "", ""
+    clock = clock_markdown(view.elapsed, int(view.request.get("minutes", 20)))
+    if view.feedback is not None:
+        return (view.thread_id, to_chat(view.transcript), clock, "Your last rehearsal has ended.",
+                feedback_markdown(view.feedback))
+    who = html.escape(str(view.persona.get("name", "your contact")))
+    return (view.thread_id, to_chat(view.transcript), clock,
+            f"Resumed your rehearsal with **{who}**. Carry on where you left off.", "")
+
+
+def browser_secret(deps: Deps) -> str:
+    """A per-install key for the browser-stored thread id, so it survives app restarts."""
+    path = deps.settings.data_dir / "ui-browser-secret"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(16)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value)
+    return value
+
+
+def build_mock_tab(deps: Deps) -> dict[str, Any]:
+    with gr.Tab("Mock interview", id="mock"):
+        gr.Markdown("Rehearse the conversation: **you** lead it, and the coach answers as the person "
+                    "you will meet. When you are done, end the call to get feedback on each turn.")
+        thread = gr.State("")
+        saved = gr.BrowserState("", storage_key=STORAGE_KEY, secret=browser_secret(deps))
+        with gr.Row():
+            contact = gr.Dropdown(contact_choices(deps), value="", label="Saved contact",
+                                  elem_id="mock-contact", interactive=True)
+            name = gr.Textbox(label="Their name (optional)", max_length=100, elem_id="mock-name")
+            role = gr.Textbox(label="Their role", max_length=120, elem_id="mock-role")
+            company = gr.Textbox(label="Company (optional)", max_length=120, elem_id="mock-company")
+            minutes = gr.Slider(10, 60, value=20, step=5, label="Agreed minutes")
+        start_btn = gr.Button("Start rehearsal", variant="primary", elem_id="mock-start")
+        status = gr.Markdown(elem_id="mock-status")
+        with gr.Row():
+            with gr.Column(scale=3):
+                clock = gr.Markdown(elem_id="mock-clock")
+                chat = gr.Chatbot(label="Call", height=420, elem_id="mock-chat", buttons=["copy_all"],
+                                  feedback_options=None)
+                line = gr.Textbox(label="You say", placeholder="Type your line and press Enter",
+                                  max_length=MAX_TURN_CHARS, elem_id="mock-line")
+                with gr.Row():
+                    send_btn = gr.Button("Send", elem_id="mock-send")
+                    end_btn = gr.Button("End and get feedback", variant="stop", elem_id="mock-end")
+            with gr.Column(scale=2):
+                questions = gr.Markdown(questions_markdown([]), elem_id="mock-questions")
+        feedback = gr.Markdown(elem_id="mock-feedback")
+
+    contact.change(lambda cid: prefill(deps, cid), [contact], [name, role, company, questions])
+    start_btn.click(
+        lambda *a: start_handler(deps, *a), [contact, name, role, company, minutes],
+        [thread, chat, clock, status, feedback],
+    ).then(lambda t: t, [thread], [saved])
+    for trigger in (send_btn.click, line.submit):
+        trigger(lambda t, x, c: (yield from send_handler(deps, t, x, c)), [thread, line, chat],
+                [chat, clock, status, line], concurrency_id=MODEL_GROUP, concurrency_limit=1)
+    end_btn.click(lambda t: end_handler(deps, t), [thread], [feedback, status],
+                  concurrency_id=MODEL_GROUP, concurrency_limit=1)
+    root = Context.root_block
+    if root is not None:
+        root.load(lambda s: restore_handler(deps, s), [saved], [thread, chat, clock, status, feedback])
+    return {"chat": chat, "feedback": feedback, "thread": thread}
