@@ -1,0 +1,9 @@
+"""Screening: flag questions that must not be asked in an informational interview.
+
+Public API: `ScreenResult` and `screen_questions(deps, questions, *, role=None)`.
+"""
+
+from agent.screening.screen import screen_questions
+from agent.screening.state import ScreenResult
+
+__all__ = ["ScreenResult", "screen_questions"]
