@@ -1,0 +1,1 @@
+"""Question preparation: bank questions tailored to the contact, screened, ranked to fit the time."""

@@ -1,0 +1,87 @@
+"""Typed input and output of question preparation, and the graph's internal state."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from pydantic import BaseModel, Field, field_validator
+
+MIN_MINUTES = 5
+MAX_MINUTES = 120
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+class QuestionsRequest(BaseModel):
+    """What the user tells us about the conversation; limits keep pasted essays out of prompts."""
+
+    contact_role: str = Field(..., min_length=1, max_length=120)
+    company: str | None = Field(None, max_length=120)
+    industry: str | None = Field(None, max_length=120)
+    goal: str | None = Field(None, max_length=300)
+    minutes: int = Field(20, ge=MIN_MINUTES, le=MAX_MINUTES)
+    rephrase: bool = Field(True, description="Let the model reword questions (validated)")
+
+    @field_validator("contact_role", mode="before")
+    @classmethod
+    def _required_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            cleaned = _clean(value)
+            if not cleaned:
+                raise ValueError("must not be empty")
+            return cleaned
+        return value
+
+    @field_validator("company", "industry", "goal", mode="before")
+    @classmethod
+    def _optional_text(cls, value: Any) -> Any:
+        return _clean(value) if isinstance(value, str) else value
+
+
+class PreparedQuestion(BaseModel):
+    text: str
+    priority: int = Field(..., ge=1, description="1 = ask first")
+    category: str = Field(..., description="Question family, e.g. path_in, trends, referrals")
+    rationale: str = Field(..., description="Why it is on the list, in one short line")
+    source_id: str = Field("", description="Bank id of the template, empty for the user's own")
+    phrasing: str = Field("template", description="'model' when a validated rephrase was kept")
+
+
+class QuestionPlan(BaseModel):
+    minutes: int
+    minutes_per_question: float
+    overhead_minutes: float
+    questions: list[PreparedQuestion]
+    reserve: list[PreparedQuestion] = Field(
+        default_factory=list, description="Next best questions, for when answers are short"
+    )
+
+
+class Candidate(BaseModel):
+    """A bank question filled for this contact, with what ranking needs to know."""
+
+    id: str
+    template: str
+    text: str
+    family: str
+    value: int
+    level: str
+    tags: list[str]
+    relevance: float = Field(default=0.0, description="Cosine of the question's topic to the goal")
+    fits_goal: bool = False
+    score: float = 0.0
+    phrasing: str = "template"
+
+
+class QuestionsState(TypedDict, total=False):
+    request: QuestionsRequest
+    candidates: list[Candidate]
+    dropped: dict[str, int]
+    selected: list[Candidate]
+    reserve: list[Candidate]
+    plan: QuestionPlan
