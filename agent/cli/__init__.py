@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "agent.cli.thankyou_cmd",
     "agent.cli.contacts_cmd",
     "agent.cli.mock_cmd",
+    "agent.cli.questions_cmd",
+    "agent.cli.screen_cmd",
 ]
 
 

@@ -1,0 +1,66 @@
+"""`coach questions`: a ranked, screened list of questions for one informational interview."""
+
+from __future__ import annotations
+
+import argparse
+
+from agent.cli import emit
+from agent.cli.common import add_json_flag, deps_from, ensure_index
+from agent.questions.graph import prepare_questions
+from agent.questions.state import PreparedQuestion, QuestionPlan, QuestionsRequest
+
+FIELDS = {"text", "priority", "category", "rationale"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("questions", help="prepare questions that fit the contact and the time")
+    p.add_argument("--contact-role", required=True)
+    p.add_argument("--company")
+    p.add_argument("--industry")
+    p.add_argument("--goal", help="what you most want to learn (default: saved profile goal)")
+    p.add_argument("--minutes", type=int, default=20, help="length of the conversation (5-120)")
+    p.add_argument("--template-only", action="store_true",
+                   help="skip the model's rewording (faster; the wording comes from the bank)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _line(q: PreparedQuestion) -> str:
+    return f"{q.priority:>2}. {q.text}\n    [{q.category}] {q.rationale}"
+
+
+def render(plan: QuestionPlan) -> str:
+    lines = [f"{len(plan.questions)} questions for {plan.minutes} minutes "
+             f"({plan.minutes_per_question:g} min each incl. the answer, "
+             f"{plan.overhead_minutes:g} min for the opening and close):", ""]
+    lines += [_line(q) for q in plan.questions]
+    if plan.reserve:
+        lines += ["", "In reserve, if answers are short:"] + [_line(q) for q in plan.reserve]
+    return "\n".join(lines)
+
+
+def payload(plan: QuestionPlan) -> dict[str, object]:
+    return {
+        "minutes": plan.minutes,
+        "minutes_per_question": plan.minutes_per_question,
+        "overhead_minutes": plan.overhead_minutes,
+        "questions": [q.model_dump(include=FIELDS) for q in plan.questions],
+        "reserve": [q.model_dump(include=FIELDS) for q in plan.reserve],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    request = QuestionsRequest(
+        contact_role=args.contact_role, company=args.company, industry=args.industry,
+        goal=args.goal, minutes=args.minutes, rephrase=not args.template_only,
+    )
+    deps = deps_from(args)
+    if request.goal is None:
+        request = request.model_copy(update={"goal": deps.db.get_profile()["goal"] or None})
+    ensure_index(deps)
+    try:
+        plan = prepare_questions(deps, request)
+    finally:
+        deps.close()
+    emit(args, payload(plan), render(plan))
+    return 0
