@@ -8,9 +8,10 @@ from agent.deps import Deps
 from ui.tabs.contacts import build_contacts_tab
 from ui.tabs.mock import build_mock_tab
 from ui.tabs.outreach import build_outreach_tab
+from ui.tabs.questions import build_questions_tab
 from ui.tabs.swot import build_swot_tab
 
-TAB_BUILDERS = [build_outreach_tab, build_contacts_tab, build_swot_tab, build_mock_tab]
+TAB_BUILDERS = [build_outreach_tab, build_contacts_tab, build_swot_tab, build_mock_tab, build_questions_tab]
 
 
 def create_app(deps: Deps) -> gr.Blocks:
