@@ -1,0 +1,112 @@
+"""`coach mock`: the JSON contract in script mode, interactive stdin, resuming by thread, and bad
+input as one line with exit status 2."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from agent import cli
+from agent.cli import mock_cmd
+from agent.deps import Deps
+from agent.mock.graph import build_graph, sqlite_saver
+from tests.unit.mock_helpers import scripted_reader
+
+GOOD = "I came in from customer support after a year of side projects. Mentors helped a lot."
+SCRIPT = [
+    "Hi Ana, I'm Lee, a teacher exploring UX research. How did you get into the field?",
+    "Is your team hiring? I can send my resume.",
+    "Who else should I talk to?",
+    "Thank you so much for your time!",
+]
+
+
+@pytest.fixture
+def run_cli(deps: Deps, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(mock_cmd, "deps_from", lambda args: deps)
+    reader = scripted_reader({SCRIPT[1]: "job_request"})
+    deps.cached("mock_graph", lambda: build_graph(deps, sqlite_saver(deps.settings),
+                                                  reader_factory=lambda _r: reader))
+
+    def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def script_file(tmp_path: Path, lines: list[str]) -> str:
+    path = tmp_path / "turns.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_script_mode_prints_the_json_contract(run_cli, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fake_llm.default = GOOD
+    code, out, err = run_cli("mock", "--contact-role", "UX researcher", "--contact-name", "Ana Ruiz",
+                             "--script", script_file(tmp_path, SCRIPT), "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert {"transcript", "feedback"} <= set(payload)
+    roles = [m["role"] for m in payload["transcript"]]
+    assert roles == ["user", "contact"] * 4
+    assert [m["text"] for m in payload["transcript"][::2]] == SCRIPT
+    feedback = payload["feedback"]
+    assert {"strengths", "improvements", "flagged"} <= set(feedback)
+    assert feedback["flagged"] == [{"turn": 1, "kind": "job_request", "text": SCRIPT[1],
+                                    "detail": feedback["flagged"][0]["detail"]}]
+    assert all(p["turns"] for p in feedback["strengths"] + feedback["improvements"])
+    assert out.count("\n") == 1
+
+
+def test_interactive_mode_reads_lines_until_end(run_cli, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    fake_llm.default = GOOD
+    stdin = SCRIPT[0] + "\n/end\n" + SCRIPT[3] + "\n"
+    code, out, err = run_cli("mock", "--contact-role", "UX researcher", stdin=stdin)
+    assert code == 0, err
+    assert f"{GOOD}" in out and "Feedback" in out and "no_thanks" in out
+
+
+def test_a_session_can_be_continued_by_thread_id(run_cli, fake_llm, deps, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from agent.mock.graph import mock_graph, send_turn, start_session
+    from agent.mock.state import MockRequest
+
+    fake_llm.default = GOOD
+    thread = start_session(deps, MockRequest(contact_role="Teacher"))
+    list(send_turn(deps, thread, SCRIPT[0], graph=mock_graph(deps)))
+    code, out, err = run_cli("mock", "--thread", thread, "--script",
+                             script_file(tmp_path, SCRIPT[2:]), "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["thread_id"] == thread and len(payload["transcript"]) == 6
+    code, _, err = run_cli("mock", "--thread", thread, "--json")
+    assert code == 2 and "has ended" in err
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["mock"], "--contact-role is required"),
+    (["mock", "--contact-role", "Nurse", "--minutes", "2"], "minutes"),
+    (["mock", "--contact-role", "Nurse", "--script", "/nonexistent/turns.txt"], "no such script"),
+    (["mock", "--contact-id", "999"], "no contact with id 999"),
+    (["mock", "--thread", "mock-unknown"], "no rehearsal"),
+])
+def test_bad_input_is_one_line_and_exit_2(run_cli, argv, needle) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli(*argv)
+    assert code == 2 and out == ""
+    assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_empty_script_is_rejected_before_anything_starts(run_cli, tmp_path, deps) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli("mock", "--contact-role", "Nurse", "--script", script_file(tmp_path, ["", "  "]))
+    assert code == 2 and "has no lines" in err
+    from agent.mock.graph import mock_graph
+
+    assert list(mock_graph(deps).checkpointer.list(None)) == []
