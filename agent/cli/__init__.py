@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "agent.cli.mock_cmd",
     "agent.cli.questions_cmd",
     "agent.cli.screen_cmd",
+    "agent.cli.bench_cmd",
 ]
 
 

@@ -98,6 +98,6 @@ def build_outreach_tab(deps: Deps) -> dict[str, Any]:
         [contact_name, contact_role, company, connection, channel, minutes, my_name, background,
          goal],
         [draft, checks, sources, status],
-        concurrency_id=MODEL_GROUP, concurrency_limit=1,
+        concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="draft_outreach",
     )
     return {"draft": draft, "checks": checks}

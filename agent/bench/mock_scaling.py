@@ -1,0 +1,100 @@
+"""Mock-interview scaling: time to first token at turns 1, 5, 10 and 20 of a scripted rehearsal, for
+the app's stable layout (fixed system prompt, history appended, so the server reuses the prefix) and
+for the naive layout the mock workflow keeps for this comparison (per-turn text in the system prompt,
+so every turn re-sends and re-processes the whole history).
+
+Replies are capped at a few tokens: only prompt processing decides the time to first token, and on a
+shared 2-core machine full replies would make a 20-turn session take many minutes. A capped reply
+usually fails the validators and the brief's answer is used, so the history still grows by realistic
+turns.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from agent.bench.context import BenchContext
+from agent.bench.report import ratio, summarise
+from agent.bench.timing import TimingChatModel, local_tokenizer
+from agent.deps import Deps
+from agent.ingest.pipeline import index_is_built, ingest
+from agent.model_server import resolve_model_path
+
+TURNS = 20
+MARKS = (1, 5, 10, 20)
+REPLY_CAP = 8
+BANK = Path(__file__).resolve().parents[2] / "knowledge" / "questions" / "bank.jsonl"
+
+
+def script(n: int = TURNS) -> list[str]:
+    """Distinct, open questions from the bank that need no slot filled in."""
+    lines: list[str] = []
+    for raw in BANK.read_text(encoding="utf-8").splitlines():
+        item = json.loads(raw)
+        text = str(item.get("text", ""))
+        if not item.get("needs") and "{" not in text and text.endswith("?"):
+            lines.append(text)
+        if len(lines) == n:
+            break
+    return lines
+
+
+def session(deps: Deps, timer: TimingChatModel, layout: str, questions: list[str]) -> list[dict[str, Any]]:
+    """Per turn: the model call's prompt tokens, cached prefix and time to first token (None if the
+    turn was answered from a template without the model)."""
+    from agent.mock.graph import send_turn, start_session
+    from agent.mock.state import MockRequest
+
+    thread = start_session(deps, MockRequest(contact_role="data analyst", minutes=60, layout=layout))
+    turns: list[dict[str, Any]] = []
+    for number, text in enumerate(questions, start=1):
+        before = len(timer.calls)
+        for _ in send_turn(deps, thread, text):
+            pass
+        calls = timer.calls[before:]
+        call = calls[0].as_dict() if calls else {}
+        turns.append({"turn": number, "model_called": bool(calls),
+                      **{k: call.get(k) for k in ("prompt_tokens", "cached_prefix_tokens", "cached_share",
+                                                  "ttft")}})
+    return turns
+
+
+def scaling(sessions: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    """TTFT at the marked turns over the sessions, and turn 10 over turn 1 paired per session."""
+    at: dict[str, Any] = {}
+    for mark in MARKS:
+        values = [s[mark - 1]["ttft"] for s in sessions if len(s) >= mark and s[mark - 1]["ttft"] is not None]
+        tokens = [s[mark - 1]["prompt_tokens"] for s in sessions
+                  if len(s) >= mark and s[mark - 1]["prompt_tokens"] is not None]
+        at[f"turn{mark}"] = {"ttft": summarise(values), "prompt_tokens": summarise(tokens)}
+    pairs = [ratio(s[9]["ttft"], s[0]["ttft"]) for s in sessions if len(s) >= 10]
+    return {"at": at, "turn10_over_turn1": summarise([p for p in pairs if p is not None])}
+
+
+def run(ctx: BenchContext) -> dict[str, Any]:
+    questions = script()
+    repeats = 1 if ctx.quick else ctx.repeats
+    out: dict[str, Any] = {"turns": len(questions), "reply_token_cap": REPLY_CAP, "repeats": repeats}
+    settings = ctx.settings_for("mock")
+    deps = Deps(settings)
+    if not index_is_built(deps.db):
+        ingest(deps.vectors, deps.db)
+    timer = TimingChatModel(deps.llm, local_tokenizer(resolve_model_path(settings.model_path)),
+                            max_tokens_cap=REPLY_CAP)
+    deps.llm_override = timer
+    try:
+        session(deps, timer, "stable", questions[:2])
+        for layout in ("stable", "naive"):
+            sessions = [session(deps, timer, layout, questions) for _ in range(repeats)]
+            out[layout] = {**scaling(sessions), "sessions": sessions}
+        ctx.memory.record("model_server", deps.server.pid if deps.server else None, "mock_scaling")
+        ctx.memory.record_self("mock_scaling")
+    finally:
+        deps.close()
+    stable = out["stable"]["turn10_over_turn1"]["median"]
+    naive = out["naive"]["turn10_over_turn1"]["median"]
+    out["turn10_over_turn1"] = stable
+    out["naive_turn10_over_turn1"] = naive
+    return out

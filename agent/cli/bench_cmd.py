@@ -1,0 +1,86 @@
+"""`coach bench`: measure the embedded default and print a table, or one JSON object with --json.
+
+Figures with targets are ratios or scalings taken in the same run, because the machines are shared;
+the load average at start and end is part of the output so a reader can judge the noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from agent.cli.common import add_json_flag, settings_from
+from agent.errors import InputError
+
+GROUPS = {
+    "engine": "agent.bench.engine",
+    "ttft": "agent.bench.ttft",
+    "mock": "agent.bench.mock_scaling",
+    "startup": "agent.bench.startup",
+    "retrieval": "agent.bench.retrieval_latency",
+    "concurrency": "agent.bench.concurrency",
+    "memory": "agent.bench.memory",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="benchmark the embedded default (ratios, scalings, latencies)")
+    p.add_argument("--repeats", type=int, default=3, help="measured runs per figure after a warm-up")
+    p.add_argument("--only", default="", help=f"comma-separated groups: {','.join(GROUPS)}")
+    p.add_argument("--quick", action="store_true", help="cap retrieval at 10k chunks and concurrency at 4")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def chosen_groups(only: str) -> list[str]:
+    if not only.strip():
+        return list(GROUPS)
+    names = [n.strip() for n in only.split(",") if n.strip()]
+    unknown = [n for n in names if n not in GROUPS]
+    if unknown:
+        raise InputError(f"unknown bench group {unknown[0]!r}; choose from {', '.join(GROUPS)}")
+    return [n for n in GROUPS if n in names]
+
+
+def run(args: argparse.Namespace) -> int:
+    from agent.bench.context import BenchContext
+    from agent.bench.report import machine, render, targets, versions
+    from agent.cli import emit
+    from agent.model_server import resolve_model_path
+
+    if not 1 <= args.repeats <= 50:
+        raise InputError("--repeats must be between 1 and 50")
+    groups = chosen_groups(args.only)
+    settings = settings_from(args)
+    if not settings.embedded:
+        raise InputError("coach bench measures the embedded default; unset OPENAI_BASE_URL")
+    model_path = resolve_model_path(settings.model_path)
+    result: dict[str, Any] = {
+        "machine": machine(), "versions": versions(),
+        "model": {"file": model_path.name, "path": str(model_path), "bytes": model_path.stat().st_size,
+                  "threads": settings.threads, "n_ctx": settings.n_ctx},
+        "repeats": args.repeats, "quick": args.quick, "groups": {}, "seconds": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        ctx = BenchContext(settings, Path(tmp), repeats=args.repeats, quick=args.quick)
+        for name in groups:
+            sys.stderr.write(f"bench: {name}…\n")
+            sys.stderr.flush()
+            start = time.perf_counter()
+            try:
+                result["groups"][name] = importlib.import_module(GROUPS[name]).run(ctx)
+            except Exception as exc:  # noqa: BLE001 - one broken group must not lose the others' figures
+                if os.environ.get("COACH_DEBUG"):
+                    raise
+                result["groups"][name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+            result["seconds"][name] = round(time.perf_counter() - start, 1)
+    result["load_average_end"] = machine()["load_average"]
+    result["targets"] = targets(result)
+    emit(args, result, render(result))
+    return 0

@@ -1,0 +1,220 @@
+"""`coach bench`: the statistics, ratio maths, timing proxy, report rendering and JSON shape, with
+fake timings only (no assertion is ever about how fast something ran)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agent import cli
+from agent.bench import concurrency, engine, mock_scaling, report, ttft
+from agent.bench.timing import TimingChatModel, common_prefix
+from tests.fakes import FakeChatModel
+
+
+def test_summarise_gives_median_and_spread() -> None:
+    stat = report.summarise([3.0, 1.0, 2.0, 10.0])
+    assert stat["median"] == 2.5
+    assert stat["spread"] == 9.0
+    assert stat["rel_spread"] == pytest.approx(9.0 / 2.5)
+    assert stat["n"] == 4
+
+
+def test_summarise_of_nothing_is_explicitly_empty() -> None:
+    assert report.summarise([]) == {"median": None, "spread": None, "rel_spread": None, "n": 0, "samples": []}
+
+
+def test_percentile_is_nearest_rank_of_observed_values() -> None:
+    samples = [float(i) for i in range(1, 201)]
+    assert report.percentile(samples, 50) == 100.0
+    assert report.percentile(samples, 95) == 190.0
+    assert report.percentile([4.0], 95) == 4.0
+    assert report.percentile([], 95) is None
+
+
+def test_ratio_refuses_missing_or_zero_denominators() -> None:
+    assert report.ratio(3.0, 4.0) == 0.75
+    assert report.ratio(None, 4.0) is None
+    assert report.ratio(3.0, 0.0) is None
+
+
+def test_paired_ratios_pair_runs_in_order() -> None:
+    stat = report.paired_ratios([90.0, 100.0, 50.0], [100.0, 100.0, 100.0])
+    assert stat["samples"] == [0.9, 1.0, 0.5]
+    assert stat["median"] == 0.9
+
+
+def test_engine_rates_use_ttft_for_prompt_and_the_rest_for_decode() -> None:
+    r = engine.rates(prompt_tokens=300, ttft=1.5, total=3.5, completion=33)
+    assert r["prompt_tps"] == pytest.approx(200.0)
+    assert r["decode_tps"] == pytest.approx(16.0)
+    assert engine.rates(300, None, 2.0, 1) == {"prompt_tps": None, "decode_tps": None}
+
+
+def test_engine_figures_ratio_is_app_over_direct() -> None:
+    app = [{"prompt_tps": 190.0, "decode_tps": 95.0, "ttft": 1.0, "total": 2.0, "completion_tokens": 32}]
+    direct = [{"prompt_tps": 200.0, "decode_tps": 100.0, "ttft": 0.9, "total": 1.9, "completion_tokens": 32}]
+    figures = engine.engine_figures(app, direct, 300)
+    assert figures["decode_ratio"]["median"] == pytest.approx(0.95)
+    assert figures["prompt_ratio"]["median"] == pytest.approx(0.95)
+    assert figures["app"]["ttft"]["median"] == 1.0
+
+
+def test_chatml_ends_with_the_assistant_turn() -> None:
+    text = engine.chatml([{"role": "system", "content": "S"}, {"role": "user", "content": "U"}])
+    assert text == "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\n"
+
+
+def test_engine_prompt_is_a_file_with_the_run_number_first() -> None:
+    a, b = engine.engine_messages(1), engine.engine_messages(2)
+    assert a[0]["content"] != b[0]["content"]
+    assert a[1:] == b[1:]
+
+
+def char_tokens(text: str) -> list[int]:
+    return [ord(c) for c in text]
+
+
+def test_timing_proxy_records_prompt_cache_and_first_delta() -> None:
+    fake = FakeChatModel(outcomes=["hello there, friend", "again"])
+    timer = TimingChatModel(fake, char_tokens, max_tokens_cap=8)
+    first = [{"role": "system", "content": "stable"}, {"role": "user", "content": "one"}]
+    second = [{"role": "system", "content": "stable"}, {"role": "user", "content": "two"}]
+    assert "".join(timer.stream(first, max_tokens=80)) == "hello there, friend"
+    assert timer.complete(second, max_tokens=4) == "again"
+    a, b = timer.calls
+    assert a.cached_tokens == 0
+    assert a.prompt_tokens == len(engine.chatml(first))
+    assert b.cached_tokens == len(engine.chatml(first)) - len("one<|im_end|>\n<|im_start|>assistant\n")
+    assert a.ttft is not None and a.total is not None and a.ttft <= a.total
+    assert b.ttft is None
+    assert [c.kwargs["max_tokens"] for c in fake.calls] == [8, 4]
+
+
+def test_common_prefix() -> None:
+    assert common_prefix([1, 2, 3], [1, 2, 4, 5]) == 2
+    assert common_prefix([], [1]) == 0
+
+
+def test_capability_summary_weights_cache_share_by_tokens() -> None:
+    runs = [{"ttft": 0.5, "total": 2.0, "model_calls": 1, "prompt_tokens": 100, "first_prompt_tokens": 100,
+             "cached_prefix_tokens": 80},
+            {"ttft": None, "total": 1.0, "model_calls": 0, "prompt_tokens": 0, "first_prompt_tokens": 0,
+             "cached_prefix_tokens": 0}]
+    summary = ttft.summarise_runs(runs)
+    assert summary["cached_share"] == 0.8
+    assert summary["ttft"]["n"] == 1
+    assert summary["total"]["median"] == 1.5
+
+
+def test_every_capability_is_runnable_or_says_why_not() -> None:
+    found = ttft.capabilities()
+    assert set(found) == {"outreach", "questions", "screening", "thank_you", "swot"}
+    assert all(callable(v) or v.startswith("not available") for v in found.values())
+
+
+def fake_session(ttfts: list[float | None]) -> list[dict[str, object]]:
+    return [{"turn": i + 1, "ttft": t, "prompt_tokens": 100 + 10 * i} for i, t in enumerate(ttfts)]
+
+
+def test_mock_scaling_pairs_turn10_with_turn1_per_session() -> None:
+    sessions = [fake_session([1.0] * 9 + [1.1] + [1.0] * 10), fake_session([2.0] * 9 + [4.0] + [1.0] * 10)]
+    out = mock_scaling.scaling(sessions)
+    assert out["turn10_over_turn1"]["samples"] == [1.1, 2.0]
+    assert out["at"]["turn20"]["prompt_tokens"]["median"] == 290
+
+
+def test_mock_scaling_skips_turns_the_model_did_not_answer() -> None:
+    out = mock_scaling.scaling([fake_session([None] + [1.0] * 19)])
+    assert out["turn10_over_turn1"]["n"] == 0
+    assert out["at"]["turn1"]["ttft"]["median"] is None
+
+
+def test_mock_script_is_twenty_distinct_open_questions() -> None:
+    lines = mock_scaling.script()
+    assert len(lines) == 20 and len(set(lines)) == 20
+    assert all(q.endswith("?") and "{" not in q for q in lines)
+
+
+def test_cross_talk_finds_other_sessions_names_only() -> None:
+    own_first, own_last = concurrency.contact(2)
+    other_first, _ = concurrency.contact(5)
+    assert concurrency.cross_talk(f"Dear {own_first} {own_last}, hello", 2, 8) == []
+    assert concurrency.cross_talk(f"Dear {other_first}", 2, 8) == [" ".join(concurrency.contact(5))]
+    assert concurrency.names_own(f"Hi {own_last}", 2)
+    assert not concurrency.names_own(f"Hi {other_first}", 2)
+
+
+def test_contacts_are_distinct_for_sixteen_sessions() -> None:
+    parts = [p for i in range(16) for p in concurrency.contact(i)]
+    assert len(set(parts)) == 32
+
+
+def sample_result() -> dict[str, object]:
+    result = {
+        "machine": {"cores": 2, "cpu_model": "Test CPU", "load_average": [1.0, 1.0, 1.0]},
+        "load_average_end": [2.0, 2.0, 2.0],
+        "groups": {
+            "engine": {"decode_ratio": report.summarise([0.9, 1.0, 0.97]), "prompt_tokens": 329},
+            "retrieval": {"n10000": {"p50_ms": 3.0, "p95_ms": 12.5}},
+            "concurrency": {"n4": {"errors": 0, "cross_talk": 1}},
+            "mock": {"error": "ModelError: boom"},
+        },
+    }
+    result["targets"] = report.targets(result)
+    return result
+
+
+def test_targets_read_nested_figures_and_judge_them() -> None:
+    by_name = {t["figure"]: t for t in sample_result()["targets"]}  # type: ignore[union-attr]
+    assert by_name["engine.decode_ratio"]["value"] == 0.97 and by_name["engine.decode_ratio"]["met"]
+    assert by_name["retrieval.n10000.p95_ms"]["met"] is False
+    assert by_name["concurrency.n4.cross_talk"]["met"] is False
+    assert by_name["mock.turn10_over_turn1"]["met"] is None
+
+
+def test_render_shows_figures_errors_missed_targets_and_load() -> None:
+    text = report.render(sample_result())
+    assert "decode_ratio" in text and "0.970 ±0.050" in text
+    assert "ModelError: boom" in text
+    assert "retrieval.n10000.p95_ms <= 10.0ms: 12.50ms (MISSED)" in text
+    assert "load average [1.0, 1.0, 1.0] at start, [2.0, 2.0, 2.0] at end" in text
+
+
+def test_machine_and_versions_describe_this_host() -> None:
+    m = report.machine()
+    assert m["cores"] and m["cpu_model"]
+    v = report.versions()
+    assert v["python"] and "llama_cpp_python" in v
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_unknown_group_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "bench", "--only", "engine,warp", "--json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "warp" in err
+
+
+def test_bad_repeats_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "bench", "--repeats", "0", "--json")
+    assert code == 2 and "--repeats" in err
+
+
+def test_json_is_one_object_with_machine_model_and_versions(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: object) -> None:
+    code, out, err = run_cli(capsys, "--data-dir", str(tmp_path), "bench", "--only", "memory", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert {"machine", "versions", "model", "groups", "targets", "load_average_end"} <= set(payload)
+    assert payload["model"]["file"].endswith(".gguf")
+    assert list(payload["groups"]) == ["memory"]
+    assert payload["groups"]["memory"]["peak_rss_mb"]["app"] > 0
