@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install browser index lint evals record clean
+.PHONY: run test install browser index lint evals record clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ lint: install
 
 evals: install
 	$(BIN)/python -m evals.scorecard
+
+bench: install
+	$(BIN)/coach bench
 
 record: install
 	COACH_RECORD=1 $(BIN)/python -m pytest -m cassette
