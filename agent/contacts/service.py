@@ -61,12 +61,12 @@ def _tidy(value: Any) -> Any:
 class ContactFields(BaseModel):
     """The user-typed fields of a contact; None means 'leave unchanged'."""
 
-    name: str | None = Field(None, min_length=1, max_length=100)
-    role: str | None = Field(None, max_length=120)
-    company: str | None = Field(None, max_length=120)
-    connection: str | None = Field(None, max_length=240)
-    notes: str | None = Field(None, max_length=4000)
-    intro_to: str | None = Field(None, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    role: str | None = Field(default=None, max_length=120)
+    company: str | None = Field(default=None, max_length=120)
+    connection: str | None = Field(default=None, max_length=240)
+    notes: str | None = Field(default=None, max_length=4000)
+    intro_to: str | None = Field(default=None, max_length=100)
 
     @field_validator("name", "role", "company", "connection", "intro_to", mode="before")
     @classmethod

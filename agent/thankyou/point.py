@@ -284,7 +284,9 @@ def choose_point(notes: str, classify: Classifier | None = None) -> Point | None
         if topics and topics & point_keywords(clause):
             score += 2.0
         score += specificity(clause) - (1.0 if VAGUE_REFERENCE.search(clause) else 0.0)
-        scored.append((score, Point(sentence=c.sentence, kind=kind, clause=clause, label=label)))
+        point = Point(sentence=c.sentence, kind="advice" if kind == "advice" else "insight",
+                      clause=clause, label=label, use=None)
+        scored.append((score, point))
     if not scored:
         return None
     best = max(scored, key=lambda pair: pair[0])[1]

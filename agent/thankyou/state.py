@@ -26,8 +26,8 @@ class ThankYouRequest(BaseModel):
 
     notes: str = Field(..., min_length=1, max_length=NOTES_MAX_BYTES)
     contact_name: str = Field(..., min_length=1, max_length=100)
-    contact_role: str | None = Field(None, max_length=120)
-    my_name: str | None = Field(None, max_length=80)
+    contact_role: str | None = Field(default=None, max_length=120)
+    my_name: str | None = Field(default=None, max_length=80)
     interview_time: datetime = Field(default_factory=_now, description="When the conversation was")
     written_at: datetime = Field(default_factory=_now, description="When the note is drafted")
 
@@ -67,8 +67,8 @@ class Point(BaseModel):
     sentence: str = Field(..., description="The notes sentence, exactly as written")
     kind: PointKind
     clause: str = Field(..., description="The sentence turned to address the contact")
-    label: str | None = Field(None, description="Note-sentence label from the classifier, if any")
-    use: str | None = Field(None, description="A plan from the notes that acts on the point")
+    label: str | None = Field(default=None, description="Note-sentence label from the classifier, if any")
+    use: str | None = Field(default=None, description="A plan from the notes that acts on the point")
 
 
 class ThankYouDraft(BaseModel):
@@ -76,7 +76,7 @@ class ThankYouDraft(BaseModel):
     body: str
     checks: list[Check]
     due: str = Field(..., description="ISO date-time: 24 hours after the conversation")
-    point: str | None = Field(None, description="The notes sentence the note is built on")
+    point: str | None = Field(default=None, description="The notes sentence the note is built on")
     phrasing: dict[str, str] = Field(default_factory=dict, description="Per slot: model or template")
 
 
