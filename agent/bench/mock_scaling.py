@@ -1,7 +1,7 @@
 """Mock-interview scaling: time to first token at turns 1, 5, 10 and 20 of a scripted rehearsal, for
 the app's stable layout (fixed system prompt, history appended, so the server reuses the prefix) and
 for the naive layout the mock workflow keeps for this comparison (per-turn text in the system prompt,
-so every turn re-sends and re-processes the whole history).
+so every turn re-sends and re-processes the whole history). --quick stops at turn 10.
 
 Replies are capped at a few tokens: only prompt processing decides the time to first token, and on a
 shared 2-core machine full replies would make a 20-turn session take many minutes. A capped reply
@@ -23,6 +23,7 @@ from agent.ingest.pipeline import index_is_built, ingest
 from agent.model_server import resolve_model_path
 
 TURNS = 20
+QUICK_TURNS = 10
 MARKS = (1, 5, 10, 20)
 REPLY_CAP = 8
 BANK = Path(__file__).resolve().parents[2] / "knowledge" / "questions" / "bank.jsonl"
@@ -74,7 +75,7 @@ def scaling(sessions: list[list[dict[str, Any]]]) -> dict[str, Any]:
 
 
 def run(ctx: BenchContext) -> dict[str, Any]:
-    questions = script()
+    questions = script(QUICK_TURNS if ctx.quick else TURNS)
     repeats = 1 if ctx.quick else ctx.repeats
     out: dict[str, Any] = {"turns": len(questions), "reply_token_cap": REPLY_CAP, "repeats": repeats}
     settings = ctx.settings_for("mock")
