@@ -66,9 +66,10 @@ def summary_problems(line: str, evidence: list[str]) -> list[str]:
 
 
 def summary_schema(keys: list[str]) -> type[BaseModel]:
+    """One required string per quadrant. No maxLength: llama.cpp turns it into a grammar that is
+    slow to apply, and the validator bounds the length anyway."""
     fields: dict[str, Any] = {
-        key: (str, Field(..., max_length=SUMMARY_MAX_CHARS, description=f"One line on the {key}"))
-        for key in keys
+        key: (str, Field(..., description=f"One short line on the {key}")) for key in keys
     }
     return create_model("SwotSummaries", **fields)
 
