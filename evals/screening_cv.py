@@ -16,13 +16,15 @@ import numpy as np
 
 from agent.config import Settings
 from agent.deps import Deps
-from agent.screening.classifier import ScreeningModel
-from agent.screening.decide import decide
-from agent.screening.rules import fold, load_rules
+from agent.screening.classifier import CLASS_BALANCE, ScreeningModel
+from agent.screening.decide import KNN_WEIGHT, NEED_VOTE, decide
+from agent.screening.rules import fold, framing_vetoes, load_rules
 from agent.screening.state import OK
 
 FOLDS = 10
-GRID = (0.4, 0.5, 0.6, 0.7)
+GRID = (0.4, 0.5, 0.6)
+BALANCES = (0.25, 0.5)
+KNN_WEIGHTS = (0.0, 0.3, 0.5)
 
 
 def exemplar_rows(deps: Deps) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
@@ -32,26 +34,33 @@ def exemplar_rows(deps: Deps) -> tuple[list[str], np.ndarray, list[str], np.ndar
     return [docs[i] for i in keep], vectors[keep], [str(metas[i]["label"]) for i in keep], q_vectors
 
 
-def cross_validate(deps: Deps) -> dict[tuple[float, float], dict[str, float]]:
+def cross_validate(
+    deps: Deps, balance: float = CLASS_BALANCE, knn_weights: tuple[float, ...] = (KNN_WEIGHT,),
+    use_cues: bool = True, need_votes: tuple[bool, ...] = (NEED_VOTE,),
+) -> dict[tuple[float, float, float, bool], dict[str, float]]:
+    """Figures per (knn_weight, ok_min, flag_min); `use_cues=False` scores the embeddings alone,
+    which says more about unseen wording than the cue-assisted figures."""
     docs, vectors, labels, bank = exemplar_rows(deps)
     rules = load_rules()
     folded = [fold(d) for d in docs]
-    cues = [rules.flag_cues(f) for f in folded]
-    allowed = [rules.allowed(f) for f in folded]
+    cues = [rules.flag_cues(f) if use_cues else [] for f in folded]
+    allowed = [rules.allowed(f) and use_cues for f in folded]
+    vetoes = [frozenset(framing_vetoes(f)) if use_cues else frozenset() for f in folded]
     order = np.random.default_rng(0).permutation(len(docs))
     scores: list[object] = [None] * len(docs)
     for part in np.array_split(order, FOLDS):
         train = np.setdiff1d(order, part)
         model = ScreeningModel.fit(np.vstack([vectors[train], bank]),
-                                   [labels[i] for i in train] + [OK] * len(bank))
+                                   [labels[i] for i in train] + [OK] * len(bank), balance=balance)
         s = model.score(vectors[part])
         for row, i in enumerate(part):
             scores[i] = (s.probs[row], s.votes[row], float(s.nearest[row]))
     results = {}
-    for ok_min, flag_min in itertools.product(GRID, GRID):
-        decisions = [decide(p, v, n, cues[i], allowed[i], ok_min=ok_min, flag_min=flag_min)
+    for knn_weight, ok_min, flag_min, need_vote in itertools.product(knn_weights, GRID, GRID, need_votes):
+        decisions = [decide(p, v, n, cues[i], allowed[i], vetoes[i], ok_min=ok_min, flag_min=flag_min,
+                            knn_weight=knn_weight, need_vote=need_vote)
                      for i, (p, v, n) in enumerate(scores)]  # type: ignore[misc]
-        results[(ok_min, flag_min)] = summarise(labels, decisions)
+        results[(knn_weight, ok_min, flag_min, need_vote)] = summarise(labels, decisions)
     return results
 
 
@@ -75,9 +84,12 @@ def main() -> None:
 
     deps = Deps(Settings.load())
     ensure_index(deps)
-    for (ok_min, flag_min), m in cross_validate(deps).items():
-        print(f"ok_min={ok_min:.1f} flag_min={flag_min:.1f}  " + "  ".join(
-            f"{k}={v:.3f}" for k, v in m.items()))
+    for use_cues, balance in itertools.product((False, True), BALANCES):
+        grid = cross_validate(deps, balance, KNN_WEIGHTS, use_cues, (True, False))
+        for (knn_weight, ok_min, flag_min, need_vote), m in grid.items():
+            print(f"cues={'on ' if use_cues else 'off'} balance={balance:.2f} knn_weight={knn_weight:.1f} "
+                  f"ok_min={ok_min:.1f} flag_min={flag_min:.1f} need_vote={int(need_vote)}  "
+                  + "  ".join(f"{k}={v:.3f}" for k, v in m.items()))
 
 
 if __name__ == "__main__":

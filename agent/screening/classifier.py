@@ -25,7 +25,7 @@ PROBE_EPOCHS = 300
 PROBE_RATE = 2.0
 PROBE_L2 = 1e-3
 PROBE_SCALE = 10.0
-CLASS_BALANCE = 0.5  # 0 = raw frequencies, 1 = every label weighs the same
+CLASS_BALANCE = 0.25  # 0 = raw label frequencies, 1 = every label weighs the same
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,9 @@ class ScreeningModel:
     labels: np.ndarray
 
     @classmethod
-    def fit(cls, vectors: np.ndarray, labels: list[str]) -> ScreeningModel:
+    def fit(cls, vectors: np.ndarray, labels: list[str], balance: float = CLASS_BALANCE) -> ScreeningModel:
         y = np.array([LABELS.index(label) for label in labels], dtype=np.int64)
-        weights, bias = train_probe(vectors, y, len(LABELS))
+        weights, bias = train_probe(vectors, y, len(LABELS), balance=balance)
         return cls(weights, bias, vectors.astype(np.float32), y)
 
     def score(self, queries: np.ndarray) -> Scores:

@@ -36,6 +36,31 @@ def fold(text: str) -> str:
     return TOKEN.sub(_deleet_token, folded)
 
 
+# Framings that take a category off the table unless a sharp cue fires first: information a
+# company has made public cannot be confidential, and asking how common a problem is across a
+# field is not a complaint about anyone.
+FRAMING_VETOES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "confidential_information": (
+        re.compile(r"\b(publicly|public|published|announced|press release|annual report|showcased)\b"),
+    ),
+    "negativity": (
+        re.compile(r"\b(how (common|widespread|often|usual)|(a )?(common|widespread|prevalent|frequent|"
+                   r"known|typical) (problem|issue|complaint|challenge|reason)s?)\b"),
+    ),
+}
+PERSONAL_TARGET = re.compile(
+    r"\byour (boss|manager|company|employer|firm|co-?workers?|colleagues?|team|ceo|director|leadership)\b"
+)
+
+
+def framing_vetoes(folded: str) -> set[str]:
+    """Categories ruled out by how the question is framed (see FRAMING_VETOES)."""
+    vetoed = {c for c, patterns in FRAMING_VETOES.items() if any(p.search(folded) for p in patterns)}
+    if "negativity" in vetoed and PERSONAL_TARGET.search(folded):
+        vetoed.discard("negativity")
+    return vetoed
+
+
 @dataclass(frozen=True)
 class CategoryRules:
     reason: str
