@@ -91,7 +91,7 @@ def level(url: str, n: int) -> dict[str, Any]:
 def run(ctx: BenchContext) -> dict[str, Any]:
     from ui.launch import QUEUE_MAX, serve
 
-    deps = Deps(ctx.settings_for("concurrency"))
+    deps = Deps(ctx.indexed_settings("concurrency"))
     port = free_port()
     app: Any = serve(deps, port=port, block=False)
     url = f"http://127.0.0.1:{port}/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class BenchContext:
     quick: bool = False
     memory: PeakMemory = field(default_factory=PeakMemory)
     log: list[str] = field(default_factory=list)
+    _index: Path | None = None
 
     def note(self, message: str) -> None:
         self.log.append(message)
@@ -26,3 +28,19 @@ class BenchContext:
         data_dir = self.workdir / name
         data_dir.mkdir(parents=True, exist_ok=True)
         return self.settings.model_copy(update={"data_dir": data_dir})
+
+    def indexed_settings(self, name: str) -> Settings:
+        """Settings whose data folder holds the built-in index, built once per run and copied, so
+        groups measuring the model do not each pay for a first ingest."""
+        from agent.deps import Deps
+        from agent.ingest.pipeline import ingest
+
+        if self._index is None:
+            source = self.settings_for("index")
+            deps = Deps(source)
+            ingest(deps.vectors, deps.db)
+            deps.close()
+            self._index = source.data_dir
+        target = self.workdir / name
+        shutil.copytree(self._index, target, dirs_exist_ok=True)
+        return self.settings.model_copy(update={"data_dir": target})

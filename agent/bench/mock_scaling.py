@@ -19,7 +19,6 @@ from agent.bench.context import BenchContext
 from agent.bench.report import ratio, summarise
 from agent.bench.timing import TimingChatModel, local_tokenizer
 from agent.deps import Deps
-from agent.ingest.pipeline import index_is_built, ingest
 from agent.model_server import resolve_model_path
 
 TURNS = 20
@@ -78,10 +77,8 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     questions = script(QUICK_TURNS if ctx.quick else TURNS)
     repeats = 1 if ctx.quick else ctx.repeats
     out: dict[str, Any] = {"turns": len(questions), "reply_token_cap": REPLY_CAP, "repeats": repeats}
-    settings = ctx.settings_for("mock")
+    settings = ctx.indexed_settings("mock")
     deps = Deps(settings)
-    if not index_is_built(deps.db):
-        ingest(deps.vectors, deps.db)
     timer = TimingChatModel(deps.llm, local_tokenizer(resolve_model_path(settings.model_path)),
                             max_tokens_cap=REPLY_CAP)
     deps.llm_override = timer

@@ -24,7 +24,7 @@ from agent.ingest.pipeline import ingest
 from agent.model_server import free_port
 
 ENCODE_TEXTS = 128
-UI_TIMEOUT = 120.0
+UI_TIMEOUT = 240.0
 
 
 def ingest_figures(ctx: BenchContext) -> tuple[dict[str, Any], Path]:
@@ -105,12 +105,15 @@ def stop_tree(proc: subprocess.Popen[bytes], kids: list[int]) -> None:
 def ui_start(ctx: BenchContext, data_dir: Path) -> dict[str, Any]:
     """Seconds from spawning `coach ui` to the first 200 on GET /, on a pre-built data folder."""
     times: list[float] = []
+    failures: list[str] = []
     for _ in range(ctx.repeats):
         port = free_port()
         env = {**os.environ, "COACH_DATA_DIR": str(data_dir)}
         start = time.perf_counter()
-        proc = subprocess.Popen([*coach_executable(), "ui", "--port", str(port)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = ctx.workdir / f"ui-{port}.log"
+        with log.open("wb") as sink:
+            proc = subprocess.Popen([*coach_executable(), "ui", "--port", str(port)], env=env,
+                                    stdout=sink, stderr=subprocess.STDOUT)
         elapsed: float | None = None
         kids: list[int] = []
         try:
@@ -130,7 +133,10 @@ def ui_start(ctx: BenchContext, data_dir: Path) -> dict[str, Any]:
             stop_tree(proc, kids or children(proc.pid))
         if elapsed is not None:
             times.append(elapsed)
-    return {"ui_first_200_s": summarise(times), "failed_starts": ctx.repeats - len(times)}
+        else:
+            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+            failures.append(f"exit {proc.returncode}: {tail[0][:200] if tail else 'no output'}")
+    return {"ui_first_200_s": summarise(times), "failed_starts": failures, "ui_timeout_s": UI_TIMEOUT}
 
 
 def run(ctx: BenchContext) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from agent.bench.context import BenchContext
 from agent.bench.report import summarise
 from agent.bench.timing import TimingChatModel, local_tokenizer
 from agent.deps import Deps
-from agent.ingest.pipeline import index_is_built, ingest
 from agent.model_server import resolve_model_path
 
 NOTES_DIR = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "notes"
@@ -123,10 +122,8 @@ def summarise_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(ctx: BenchContext) -> dict[str, Any]:
-    settings = ctx.settings_for("ttft")
+    settings = ctx.indexed_settings("ttft")
     deps = Deps(settings)
-    if not index_is_built(deps.db):
-        ingest(deps.vectors, deps.db)
     timer = TimingChatModel(deps.llm, local_tokenizer(resolve_model_path(settings.model_path)))
     deps.llm_override = timer
     out: dict[str, Any] = {"capable_model": settings.capable_model}
