@@ -9,6 +9,12 @@ Fail closed: a `review` verdict is shown to the user, so it counts as flagged fo
 the false-flag rate alike. `decided_*` figures count only firm flags, for comparison.
 `category_accuracy` is over the flagged-labelled questions: the right category, flag or review.
 
+History, so the figures can be judged: the first run (before anything was informed by this set)
+gave F1 0.941 and a false-flag rate of 0.100. The mistakes on the even-numbered rows were then read
+(never the odd ones) and led to more exemplars of our own, a cross-validated blend of probe and
+neighbour vote and two framing vetoes; `untouched_half_*` are the figures on the odd rows nobody
+read, the honest estimate for new questions.
+
     .venv/bin/python -m evals.screening
 """
 
@@ -73,6 +79,10 @@ def run(deps: Deps) -> dict[str, float]:
     results = [screen_questions(deps, [q])[0] for q in questions]
     per_question = (time.perf_counter() - started) / max(len(questions), 1)
     metrics = score(rows, results)
+    untouched = [i for i in range(len(rows)) if i % 2 == 1]
+    held = score([rows[i] for i in untouched], [results[i] for i in untouched])
+    metrics["untouched_half_f1"] = held["f1"]
+    metrics["untouched_half_false_flag_rate"] = held["false_flag_rate"]
     metrics["seconds_per_question"] = per_question
     return metrics
 
