@@ -28,7 +28,8 @@ def rubric(case: dict[str, Any], subject: str, body: str) -> dict[str, bool]:
     name_tokens = case["contact_name"].split()
     greeting = name_tokens[-1] if name_tokens[0].rstrip(".").lower() in {"dr", "prof", "mr", "ms", "mrs"} \
         else name_tokens[0]
-    connection_words = [w for w in re.findall(r"[A-Za-zÀ-ÿ'-]+", case.get("connection") or "")
+    # The connection's proper nouns (not its first word, which may be a capitalised verb).
+    connection_words = [w for w in re.findall(r"[A-Za-zÀ-ÿ'-]+", case.get("connection") or "")[1:]
                         if w[0].isupper()]
     result = {
         "short": words < 100 if case["channel"] == "email" else len(body) <= 300,

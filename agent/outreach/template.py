@@ -30,7 +30,7 @@ CLAUSE_VERBS = re.compile(
 )
 REFERRER = re.compile(
     r"(?i:referred by|recommended by|suggested by|introduced by|via)\s+"
-    r"(?P<a>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)?)"
+    r"(?P<a>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){0,2})"
     r"|^(?P<b>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)?)\s+(?:suggested|recommended|referred)",
 )
 SCHOOL = re.compile(
@@ -95,9 +95,11 @@ def _sentence(text: str) -> str:
 def connection_sentence(connection: str | None) -> str:
     if not connection:
         return ""
-    ref = REFERRER.search(connection)
-    if ref and ref.group("a"):
-        return f"{ref.group('a')} suggested I reach out to you."
+    lead = re.match(r"(?i)\s*(?:referred|recommended|suggested|introduced) by\s+(.+)", connection)
+    if lead:
+        who = lead.group(1).strip().rstrip(".")
+        who = f"{who}," if "," in who else who
+        return f"{who[0].upper()}{who[1:]} suggested I reach out to you."
     if CLAUSE_VERBS.search(connection) or re.match(r"(?i)(i|we|you)\b", connection):
         return _sentence(connection)
     return f"We share a connection through {connection.rstrip('.')}."
@@ -118,10 +120,19 @@ def about_sentence(about_me: str | None, max_words: int = 24) -> str:
     return _sentence(f"A little about me: {first[0].lower()}{first[1:]}")
 
 
+BASE_VERB = re.compile(
+    r"(?i)^(learn|understand|hear|find out|figure out|explore|see|know|get|discover|compare|decide|"
+    r"test|check|ask|talk|move|switch|transition|break)\b"
+)
+
+
 def interest_sentence(request: OutreachRequest) -> str:
     goal = strip_job_clauses(request.goal).rstrip(".")
     topic = goal[0].lower() + goal[1:] if goal else field_of(request.contact_role)
     role = request.contact_role
+    if BASE_VERB.match(topic):
+        return (f"I'd like to {topic}, and I would value hearing how you approach your work as "
+                f"{article(role)} {role}.")
     return (f"I'm exploring {topic} and would value hearing how you approach your work as "
             f"{article(role)} {role}.")
 
