@@ -31,8 +31,17 @@ def first_name(full: str) -> str:
     return full.split()[0]
 
 
-def article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+def article(phrase: str) -> str:
+    """'a' or 'an' by sound: 'an MBA student', 'a UX researcher', 'a university lecturer'."""
+    first = phrase.split()[0] if phrase.split() else ""
+    if len(first) > 1 and first.isupper():
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    lowered = first.lower()
+    if lowered.startswith(("uni", "use", "usu", "euro", "one")):
+        return "a"
+    if lowered.startswith(("hour", "honest", "honor", "honour", "heir")):
+        return "an"
+    return "an" if lowered[:1] in ("a", "e", "i", "o", "u") else "a"
 
 
 def when_phrase(interview_time: datetime, written_at: datetime) -> str:

@@ -106,3 +106,13 @@ def test_classifier_labels_steer_the_choice() -> None:
 
 def test_notes_without_any_point_give_none() -> None:
     assert choose_point("Interview with Ana, 3 June\nPhone, 20 minutes.\nThank her today.") is None
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("UX researcher", "a"), ("MBA recruiter", "an"), ("engineer", "an"), ("university lecturer", "a"),
+    ("nurse", "a"), ("hourly planner", "an"), ("SQL analyst", "an"),
+])
+def test_article_follows_the_sound(role: str, expected: str) -> None:
+    from agent.thankyou.template import article
+
+    assert article(role) == expected
