@@ -3,6 +3,9 @@
 Datasets: `evals/datasets/notes/*.txt` (one interview per file) with every sentence labelled in
 `notes_labels.jsonl` (strength, weakness, opportunity, threat, next_step, other, injection), the
 conflicting pairs in `notes_conflicts.jsonl` and the referral names in `notes_referrals.jsonl`.
+The cue rules were developed while looking at that set, so a second set in the same format,
+`swot_holdout/` (`swot_holdout_*.jsonl`), was written afterwards and is reported as `holdout_*`
+without having been tuned on.
 Each note is run on its own for the sentence metrics; each conflicting pair is run together, and
 so are control pairs that hold no labelled conflict (extra conflicts there are reported, not
 scored, since an unlabelled disagreement may still be real).
@@ -25,6 +28,7 @@ from agent.swot.state import QUADRANT_KEYS, NoteInput, SwotReport, SwotRequest
 from evals.common import DATASETS, eval_deps, load_jsonl, print_metrics
 
 NOTES = DATASETS / "notes"
+HOLDOUT = DATASETS / "swot_holdout"
 LABELS = tuple(QUADRANT_KEYS)
 THRESHOLDS = {
     "grounding_rate": (">=", 1.0),
@@ -108,7 +112,15 @@ def sentence_metrics(gold: list[tuple[str, str]], predicted: dict[str, str]) -> 
     return metrics
 
 
-def run(deps: Deps, folder: Path = NOTES, prefix: str = "notes") -> dict[str, float]:
+def run(deps: Deps) -> dict[str, float]:
+    """The scored set, then the held-out set (written after the rules were tuned; never tuned on)."""
+    metrics = score(deps, NOTES, "notes")
+    held = score(deps, HOLDOUT, "swot_holdout")
+    metrics.update({f"holdout_{key}": value for key, value in held.items()})
+    return metrics
+
+
+def score(deps: Deps, folder: Path, prefix: str) -> dict[str, float]:
     labels = load_jsonl(f"{prefix}_labels.jsonl")
     conflicts = load_jsonl(f"{prefix}_conflicts.jsonl")
     referrals = load_jsonl(f"{prefix}_referrals.jsonl")

@@ -19,6 +19,7 @@ from agent.text.words import stem, words
 MERGE_SIMILARITY = 0.8
 TOPIC_SIMILARITY = 0.5
 ENTITY_TOPIC_SIMILARITY = 0.3
+ASPECT_TOPIC_SIMILARITY = 0.25
 MAX_CONFLICTS = 8
 POLARITY = {"strength": 1, "opportunity": 1, "weakness": -1, "threat": -1}
 SUBJECT = {"strength": "me", "weakness": "me", "opportunity": "field", "threat": "field"}
@@ -32,7 +33,8 @@ STOP = set(
     "people person team teams company companies work job jobs role roles year years lot lots really "
     "still even though because since while much many every almost now new get got make makes made "
     "well good bad real way things thing isn't aren't don't doesn't didn't can't won't i'd i'm i've "
-    "he's she's they're it's there's honestly apparently".split()
+    "he's she's they're it's there's honestly apparently one two three four five six seven eight nine "
+    "ten dozen hundred hundreds thousand first second third last next".split()
 )
 NEGATION = re.compile(
     r"\b(not|no|never|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|can't|cannot|"
@@ -132,23 +134,35 @@ def _negated_terms(text: str) -> set[str]:
     return negated
 
 
-def _shared_phrase(a: str, b: str) -> str:
-    """The longest run of content words of `a` that also appears in `b`."""
+def _shared_phrase(a: str, b: str, around: str = "") -> str:
+    """The longest run of `a`'s words shared with `b` (one function word may bridge two shared
+    words: 'need to code'); with `around`, the run that holds that word."""
     b_stems = set(_content_stems(b))
-    tokens = [w for w in words(a)]
-    best: list[str] = []
+    runs: list[list[str]] = []
     run: list[str] = []
-    for word in tokens:
+    pending: list[str] = []
+    for word in words(a):
         low = word.lower()
-        if low not in STOP and len(low) >= 3 and stem(low) in b_stems:
-            run.append(word)
-            if len(run) > len(best):
-                best = list(run)
-        elif low in STOP and run and low in {"of", "and"}:
-            continue
+        if low not in STOP and len(low) >= 3 and stem(low.strip("'’")) in b_stems:
+            run += pending + [word]
+            pending = []
+        elif low in STOP and run and not pending:
+            pending = [word]
         else:
-            run = []
+            if run:
+                runs.append(run)
+            run, pending = [], []
+    if run:
+        runs.append(run)
+    if around:
+        runs = [r for r in runs if around in r] or runs
+    best = max(runs, key=lambda r: sum(w.lower() not in STOP for w in r), default=[])
     return " ".join(best)
+
+
+def aspects_of(text: str) -> set[str]:
+    return {name for name, pattern in ASPECTS.items()
+            if re.search(rf"\b({pattern})\b", text, re.IGNORECASE)}
 
 
 def _aspect(a: str, b: str) -> str:
@@ -169,7 +183,7 @@ def conflict_topic(a: str, b: str, negated: str = "") -> str:
     if shared_entities:
         return f"{aspect} at {shared_entities[0]}" if aspect else shared_entities[0]
     if negated:
-        return negated
+        return _shared_phrase(a, b, around=negated) or negated
     phrase = _shared_phrase(a, b)
     if phrase and aspect and aspect.lower() not in phrase.lower():
         return f"{phrase} ({aspect})"
@@ -183,21 +197,27 @@ def find_conflicts(labelled: list[Labelled]) -> list[Conflict]:
     if len({x.sentence.source for x in facts}) < 2:
         return []
     names = [entities(x.sentence.text) for x in facts]
+    aspects = [aspects_of(x.sentence.text) for x in facts]
+    stems = [set(_content_stems(x.sentence.text)) for x in facts]
     sims = np.stack([x.vector for x in facts]) @ np.stack([x.vector for x in facts]).T
+    floor = min(ENTITY_TOPIC_SIMILARITY, ASPECT_TOPIC_SIMILARITY)
     candidates: list[tuple[float, Labelled, Labelled, str]] = []
-    for i, j in zip(*np.nonzero(np.triu(sims >= ENTITY_TOPIC_SIMILARITY, k=1)), strict=True):
+    for i, j in zip(*np.nonzero(np.triu(sims >= floor, k=1)), strict=True):
         a, b = facts[i], facts[j]
         if a.sentence.source == b.sentence.source or SUBJECT[a.label] != SUBJECT[b.label]:
             continue
         sim = float(sims[i, j])
         shared_entity = bool(names[i] & names[j])
-        if sim < TOPIC_SIMILARITY and not shared_entity:
+        same_aspect = bool(aspects[i] & aspects[j]) and bool(stems[i] & stems[j])
+        if not (sim >= TOPIC_SIMILARITY or (shared_entity and sim >= ENTITY_TOPIC_SIMILARITY)
+                or (same_aspect and sim >= ASPECT_TOPIC_SIMILARITY)):
             continue
         negated = (_negation_contrast(a.sentence.text, b.sentence.text)
                    if SUBJECT[a.label] == "field" else "")
         if POLARITY[a.label] == POLARITY[b.label] and not negated:
             continue
-        candidates.append((sim + (0.2 if shared_entity else 0.0), a, b, negated))
+        bonus = (0.2 if shared_entity else 0.0) + (0.1 if same_aspect else 0.0)
+        candidates.append((sim + bonus, a, b, negated))
     candidates.sort(key=lambda c: -c[0])
     used: set[tuple[str, str]] = set()
     conflicts: list[Conflict] = []
