@@ -17,6 +17,10 @@ def quiet_telemetry() -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # A proxy from the environment must never intercept Gradio's probe of its own loopback URL.
+    for var in ("NO_PROXY", "no_proxy"):
+        hosts = [h for h in os.environ.get(var, "").split(",") if h]
+        os.environ[var] = ",".join(dict.fromkeys([*hosts, "127.0.0.1", "localhost"]))
 
 
 def warm_model(deps: Deps) -> None:
@@ -33,12 +37,24 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
 
     if not index_is_built(deps.db):
         ingest(deps.vectors, deps.db)
-    threading.Thread(target=warm_model, args=(deps,), daemon=True).start()
     app = create_app(deps)
     app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
-    app.launch(
-        server_name=host, server_port=port, share=False, max_file_size=MAX_FILE_SIZE,
-        enable_monitoring=False, show_error=False, prevent_thread_lock=not block,
-        quiet=True,
-    )
+    # Gradio probes its own URL once with a 3 s timeout; warm the model only after that probe, so
+    # the model server's start-up never competes with it on a busy machine.
+    warm = threading.Thread(target=warm_model, args=(deps,), daemon=True)
+    if not block:
+        app.launch(**launch_options(host, port, block=False))
+        warm.start()
+        return app
+    threading.Timer(2.0, warm.start).start()
+    app.launch(**launch_options(host, port, block=True))
     return app
+
+
+def launch_options(host: str, port: int, *, block: bool) -> dict[str, object]:
+    """The security defaults every launch uses."""
+    return {
+        "server_name": host, "server_port": port, "share": False, "max_file_size": MAX_FILE_SIZE,
+        "enable_monitoring": False, "show_error": False, "prevent_thread_lock": not block,
+        "quiet": True,
+    }
