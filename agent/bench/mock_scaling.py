@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from agent.bench.context import BenchContext
 from agent.bench.report import ratio, summarise
@@ -41,7 +41,8 @@ def script(n: int = TURNS) -> list[str]:
     return lines
 
 
-def session(deps: Deps, timer: TimingChatModel, layout: str, questions: list[str]) -> list[dict[str, Any]]:
+def session(deps: Deps, timer: TimingChatModel, layout: Literal["stable", "naive"],
+            questions: list[str]) -> list[dict[str, Any]]:
     """Per turn: the model call's prompt tokens, cached prefix and time to first token (None if the
     turn was answered from a template without the model)."""
     from agent.mock.graph import send_turn, start_session
@@ -84,7 +85,8 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     deps.llm_override = timer
     try:
         session(deps, timer, "stable", questions[:2])
-        for layout in ("stable", "naive"):
+        layouts: tuple[Literal["stable", "naive"], ...] = ("stable", "naive")
+        for layout in layouts:
             sessions = [session(deps, timer, layout, questions) for _ in range(repeats)]
             out[layout] = {**scaling(sessions), "sessions": sessions}
         ctx.memory.record("model_server", deps.server.pid if deps.server else None, "mock_scaling")

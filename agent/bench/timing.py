@@ -63,10 +63,10 @@ class TimingChatModel:
     max_tokens_cap: int | None = None
     calls: list[Call] = field(default_factory=list)
     _previous: list[int] = field(default_factory=list)
+    model: str = ""
 
-    @property
-    def model(self) -> str:
-        return str(self.inner.model)
+    def __post_init__(self) -> None:
+        self.model = str(self.inner.model)
 
     def _cap(self, max_tokens: int) -> int:
         return min(max_tokens, self.max_tokens_cap) if self.max_tokens_cap else max_tokens

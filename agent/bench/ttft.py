@@ -51,15 +51,15 @@ def capabilities() -> dict[str, Callable[[Deps, int], None] | str]:
     def outreach(m: Any) -> Callable[[Deps, int], None]:
         from agent.outreach.state import OutreachRequest
 
-        return lambda deps, i: _consume(m.stream_outreach(deps, OutreachRequest(
-            contact_name=NAMES[i % len(NAMES)], contact_role=ROLES[i % len(ROLES)],
-            connection="we met at a career fair", goal="how people move into the field")))
+        return lambda deps, i: _consume(m.stream_outreach(deps, OutreachRequest.model_validate({
+            "contact_name": NAMES[i % len(NAMES)], "contact_role": ROLES[i % len(ROLES)],
+            "connection": "we met at a career fair", "goal": "how people move into the field"})))
 
     def questions(m: Any) -> Callable[[Deps, int], None]:
         from agent.questions.state import QuestionsRequest
 
-        return lambda deps, i: _consume(m.stream_questions(deps, QuestionsRequest(
-            contact_role=ROLES[i % len(ROLES)], goal="what the first year is like")))
+        return lambda deps, i: _consume(m.stream_questions(deps, QuestionsRequest.model_validate({
+            "contact_role": ROLES[i % len(ROLES)], "goal": "what the first year is like"})))
 
     def screening(m: Any) -> Callable[[Deps, int], None]:
         return lambda deps, i: None if m.screen_questions(deps, [SCREEN[i % len(SCREEN)]]) else None
@@ -73,8 +73,8 @@ def capabilities() -> dict[str, Callable[[Deps, int], None] | str]:
     def swot(m: Any) -> Callable[[Deps, int], None]:
         from agent.swot.state import NoteInput, SwotRequest
 
-        return lambda deps, i: _consume(m.stream_swot(deps, SwotRequest(
-            notes=[NoteInput(source=f"interview {i + 1}", text=_notes(i))])))
+        return lambda deps, i: _consume(m.stream_swot(deps, SwotRequest.model_validate({
+            "notes": [NoteInput(source=f"interview {i + 1}", text=_notes(i))]})))
 
     guard("outreach", "agent.outreach.graph", outreach)
     guard("questions", "agent.questions.graph", questions)
