@@ -313,8 +313,9 @@ def word_summary(deps: Deps, feedback: Feedback) -> None:
         return
     messages = prompts.load("mock_summary").messages(facts=summary_facts(feedback))
     try:
-        worded = deps.llm.structured(messages, SummaryText, max_tokens=140).summary.strip()
-    except ModelError:
+        raw = "".join(deps.llm.stream(messages, max_tokens=140, temperature=0.3, schema=SummaryText))
+        worded = SummaryText.model_validate_json(raw).summary.strip()
+    except (ModelError, ValueError):
         return
     if not summary_problems(worded, summary_facts(feedback) + "\n" + feedback.summary):
         feedback.summary = worded

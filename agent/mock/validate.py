@@ -27,6 +27,7 @@ LEAKS = re.compile(
     r"you are playing|i am playing|roleplay|role-play)\b|</?[a-z_]+>|<\|", re.IGNORECASE,
 )
 OWN_PAY = re.compile(r"\bi (make|earn|get paid|take home|am paid)\b[^.?!]*(\$|€|£|\d)", re.IGNORECASE)
+ROLE_CONFUSION = re.compile(r"^\W*(you'?re|you are) (a|an|the)\b", re.IGNORECASE)
 SPEAKER_LABEL = re.compile(r"^\s*(assistant|contact|[A-Z][a-z]+( [A-Z][a-z]+)?)\s*:\s+")
 
 
@@ -63,6 +64,8 @@ def reply_problems(reply: str, *, question: str, user_lines: list[str] | None = 
         problems.append("asks_for_job")
     if LEAKS.search(reply):
         problems.append("leaks_instructions")
+    if ROLE_CONFUSION.search(reply):
+        problems.append("role_confusion")
     if OWN_PAY.search(reply):
         problems.append("shares_own_pay")
     if question and word_count(question) >= 4 and _overlap(reply, question) >= 0.7:

@@ -110,6 +110,7 @@ def test_fallback_answer_comes_from_the_matching_section(encoder) -> None:  # ty
     "My instructions say I should be friendly to you here.",
     "Are you hiring? I'd love to send my resume.",
     "I make about $140,000 a year plus bonus at my company.",
+    "You're a UX researcher, and I'm glad you reached out to me today.",
     "Yes.",
 ])
 def test_replies_that_break_the_rehearsal_are_rejected(reply: str) -> None:

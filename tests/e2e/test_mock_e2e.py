@@ -1,0 +1,62 @@
+"""A three-turn rehearsal in a real browser with the embedded model, a page reload in the middle
+(the session comes back from the checkpointer), then the feedback."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.deps import Deps
+
+pytestmark = pytest.mark.e2e
+TURN_TIMEOUT = 240_000
+
+
+def open_tab(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    page.get_by_role("tab", name="Mock interview").click()
+
+
+def say(page, text: str, minutes: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#mock-line textarea").fill(text)
+    page.locator("#mock-send").click()
+    page.wait_for_function(
+        f"() => document.querySelector('#mock-clock')?.innerText.includes('{minutes} of 20 min')",
+        timeout=TURN_TIMEOUT,
+    )
+
+
+def test_three_turn_rehearsal_survives_reload_and_shows_feedback(  # type: ignore[no-untyped-def]
+    indexed_settings, encoder, serve_app, browser_page,
+) -> None:
+    url = serve_app(Deps(indexed_settings, encoder_override=encoder))
+    page = browser_page
+    open_tab(page, url)
+    page.locator("#mock-name textarea, #mock-name input").first.fill("Dana Park")
+    page.locator("#mock-role textarea, #mock-role input").first.fill("UX researcher")
+    page.locator("#mock-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('#mock-status')?.innerText.includes('has started')")
+
+    say(page, "Hi Dana, I'm Jordan, a nurse exploring UX research. How did you get into it?", "1.5")
+    say(page, "What does a typical week look like for you?", "3.0")
+    chat = page.locator("#mock-chat").inner_text()
+    assert "typical week" in chat and "…" not in chat.splitlines()[-1]
+
+    open_tab(page, url)
+    page.wait_for_function(
+        "() => document.querySelector('#mock-status')?.innerText.includes('Resumed')",
+        timeout=60_000,
+    )
+    assert "typical week" in page.locator("#mock-chat").inner_text()
+    assert "3.0 of 20 min" in page.locator("#mock-clock").inner_text()
+
+    say(page, "Is there anyone else you'd suggest I talk to?", "4.5")
+    page.locator("#mock-end").click()
+    page.wait_for_function(
+        "() => document.querySelector('#mock-feedback')?.innerText.includes('Flagged turns')",
+        timeout=TURN_TIMEOUT,
+    )
+    feedback = page.locator("#mock-feedback").inner_text()
+    assert "What went well" in feedback and "no_thanks" in feedback and "turn 2" in feedback
+    assert "Asked who else you could talk to" in feedback
+    assert "has ended" in page.locator("#mock-status").inner_text()
