@@ -7,6 +7,7 @@ the load average at start and end is part of the output so a reader can judge th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -74,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.flush()
             start = time.perf_counter()
             try:
-                result["groups"][name] = importlib.import_module(GROUPS[name]).run(ctx)
+                with contextlib.redirect_stdout(sys.stderr):
+                    result["groups"][name] = importlib.import_module(GROUPS[name]).run(ctx)
             except Exception as exc:  # noqa: BLE001 - one broken group must not lose the others' figures
                 if os.environ.get("COACH_DEBUG"):
                     raise
