@@ -45,8 +45,17 @@ def one_session(url: str, i: int, n: int, results: list[dict[str, Any]], barrier
 
     record: dict[str, Any] = {"session": i}
     try:
-        client = Client(url, verbose=False)
-        barrier.wait(timeout=120)
+        client = Client(url, verbose=False, httpx_kwargs={"timeout": 120.0})
+    except Exception as exc:  # noqa: BLE001 - a harness failure, kept apart from the app's errors
+        record["setup_error"] = f"{type(exc).__name__}: {exc}"[:200]
+        results.append(record)
+        barrier.abort()
+        return
+    try:
+        try:
+            barrier.wait(timeout=120)
+        except threading.BrokenBarrierError:
+            record["unsynchronised"] = True
         start = time.perf_counter()
         first, last = contact(i)
         out = client.predict(f"{first} {last}", ROLE, "", "", "email", 20, "", "", "",
@@ -81,10 +90,12 @@ def level(url: str, n: int) -> dict[str, Any]:
         "p95_s": percentile(latencies, 95),
         "rejections": sum(1 for r in results if r.get("rejected")),
         "errors": sum(1 for r in results if "error" in r and not r.get("rejected")),
+        "client_setup_failures": sum(1 for r in results if "setup_error" in r),
         "empty_drafts": sum(1 for r in results if r.get("empty")),
         "cross_talk": sum(1 for r in results if r.get("other_contacts")),
         "own_contact_missing": sum(1 for r in results if "latency" in r and not r.get("named_own_contact")),
-        "error_samples": [r["error"] for r in results if "error" in r][:3],
+        "error_samples": [r.get("error") or r["setup_error"] for r in results
+                          if "error" in r or "setup_error" in r][:3],
     }
 
 
