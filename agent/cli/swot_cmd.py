@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="notes of one interview per file (UTF-8 text, up to 200 KB, up to 10 files)")
     p.add_argument("--contact-id", type=int,
                    help="save the notes as interviews of this contact and file the SWOT under it")
-    p.add_argument("--no-summary", action="store_true",
-                   help="skip the model-worded summary line per quadrant (faster)")
+    p.add_argument("--summary", action=argparse.BooleanOptionalAction, default=None,
+                   help="let the model word one summary line per quadrant (default: only with a "
+                   "capable or remote model; the embedded default skips it)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.contact_id is not None and deps.db.get_contact(args.contact_id) is None:
         raise InputError(f"no contact with id {args.contact_id}")
     request = SwotRequest(notes=[NoteInput(source=n.source, text=n.text) for n in notes],
-                          summarise=not args.no_summary)
+                          summarise=args.summary)
     ensure_index(deps)
     try:
         report = run_swot(deps, request)

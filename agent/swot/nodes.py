@@ -14,6 +14,7 @@ from langgraph.config import get_stream_writer
 from pydantic import BaseModel, Field, create_model
 
 import prompts
+from agent.config import Settings
 from agent.deps import Deps
 from agent.errors import InputError, ModelError
 from agent.swot import rules
@@ -63,6 +64,12 @@ def summary_problems(line: str, evidence: list[str]) -> list[str]:
     if foreign:
         problems.append("words not in the notes: " + ", ".join(sorted(set(foreign))[:5]))
     return problems
+
+
+def default_summarise(settings: Settings) -> bool:
+    """Summaries by default only where a model can write them: measured on the embedded
+    SmolLM2, every summary line failed the grounding check and the call cost most of the run."""
+    return settings.capable_model or not settings.embedded
 
 
 def summary_schema(keys: list[str]) -> type[BaseModel]:
@@ -149,7 +156,8 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         return {"conflicts": conflicts}
 
     def summarise_quadrants(state: SwotState) -> dict[str, Any]:
-        if not state["request"].summarise:
+        wanted_by_user = state["request"].summarise
+        if not (default_summarise(deps.settings) if wanted_by_user is None else wanted_by_user):
             return {"summaries": {}}
         least = 1 if deps.settings.capable_model else 2
         wanted = ["strengths", "weaknesses", "opportunities", "threats"]

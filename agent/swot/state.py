@@ -40,7 +40,10 @@ class NoteInput(BaseModel):
 
 class SwotRequest(BaseModel):
     notes: list[NoteInput] = Field(..., min_length=1, max_length=MAX_NOTES)
-    summarise: bool = Field(True, description="Let the model word one summary line per quadrant")
+    summarise: bool | None = Field(
+        None, description="Let the model word one summary line per quadrant; None = only when a "
+        "capable or remote model is configured (the tiny embedded default cannot)",
+    )
 
 
 class SwotItem(BaseModel):

@@ -34,7 +34,8 @@ Advice:
 
 def test_summaries_over_recorded_http_are_grounded_or_absent(cassette_deps, cassette, recorded_llm) -> None:  # type: ignore[no-untyped-def]
     recorded_llm.client = recorded_llm.client.with_options(timeout=600)  # recording on a busy machine
-    report = run_swot(cassette_deps, SwotRequest(notes=[NoteInput(source="maya.txt", text=NOTES)]))
+    request = SwotRequest(notes=[NoteInput(source="maya.txt", text=NOTES)], summarise=True)
+    report = run_swot(cassette_deps, request)
 
     sent = [json.loads(r.body) for r in cassette.requests]
     assert len(sent) == 1

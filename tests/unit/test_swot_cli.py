@@ -50,8 +50,8 @@ def notes(tmp_path: Path) -> tuple[str, str]:
 
 
 def test_json_contract_and_saved_result(run_cli, notes, deps: Deps) -> None:  # type: ignore[no-untyped-def]
-    deps.llm.default = '{"strengths": "x"}'  # type: ignore[attr-defined]
-    code, out, err = run_cli("swot", *notes, "--json")
+    deps.llm.default = '{"strengths": "Certified astronaut"}'  # type: ignore[attr-defined]
+    code, out, err = run_cli("swot", *notes, "--summary", "--json")
     assert code == 0, err
     assert out.count("\n") == 1
     payload = json.loads(out)
@@ -64,6 +64,13 @@ def test_json_contract_and_saved_result(run_cli, notes, deps: Deps) -> None:  # 
     assert {c["name"] for c in payload["suggested_contacts"]} == {"Maria Lopez"}
     assert payload["sources"] == ["priya.txt", "tom.txt"]
     assert [s["payload"] for s in deps.db.swots()] == [payload]
+    assert len(deps.llm.calls) == 1 and payload["summaries"] == {}  # type: ignore[attr-defined]
+
+
+def test_embedded_default_makes_no_model_call(run_cli, notes, deps: Deps) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli("swot", notes[0], "--json")
+    assert code == 0, err
+    assert deps.llm.calls == [] and json.loads(out)["summaries"] == {}  # type: ignore[attr-defined]
 
 
 def test_human_output_is_markdown_with_evidence(run_cli, notes) -> None:  # type: ignore[no-untyped-def]

@@ -190,3 +190,15 @@ def test_stream_reports_progress_then_the_report(deps: Deps) -> None:
 def test_summary_validator(line: str, ok: bool) -> None:
     evidence = ["my Figma prototypes are a real strength", "Strong feedback on prototypes"]
     assert (summary_problems(line, evidence) == []) is ok
+
+
+def test_summary_by_default_only_with_a_capable_model(deps: Deps, indexed_settings, encoder) -> None:  # type: ignore[no-untyped-def]
+    run_swot(deps, SwotRequest(notes=[NoteInput(source="a.txt", text=CURRENT)]))
+    assert deps.llm.calls == []  # type: ignore[attr-defined]
+    capable = FakeChatModel(default='{"strengths": "", "weaknesses": "", "opportunities": "", "threats": "", '
+                                    '"next_steps": ""}')
+    settings = indexed_settings.model_copy(update={"capable_model": True})
+    run_swot(Deps(settings, llm_override=capable, encoder_override=encoder),
+             SwotRequest(notes=[NoteInput(source="a.txt", text=CURRENT)]))
+    assert len(capable.calls) == 1
+    assert "next_steps" in capable.calls[0].messages[-1]["content"]

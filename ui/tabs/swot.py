@@ -20,6 +20,7 @@ import gradio as gr
 from agent.deps import Deps
 from agent.errors import CoachError
 from agent.swot.graph import stream_swot
+from agent.swot.nodes import default_summarise
 from agent.swot.notes import check_pasted
 from agent.swot.report import report_markdown
 from agent.swot.state import NoteInput, SwotItem, SwotReport, SwotRequest
@@ -230,8 +231,10 @@ def build_swot_tab(deps: Deps) -> dict[str, Any]:
         pasted = gr.Textbox(label="Notes", lines=10, max_lines=30, elem_id="swot-notes",
                             placeholder="Paste your notes here. Separate interviews with ---")
         with gr.Row():
-            summarise = gr.Checkbox(value=True, label="Let the model word a one-line summary per "
-                                    "quadrant (kept only if it uses the notes' own words)")
+            summarise = gr.Checkbox(
+                value=default_summarise(deps.settings),
+                label="Let the model word a one-line summary per quadrant (kept only if it uses the "
+                "notes' own words; off by default with the small built-in model)")
             save_btn = gr.Button("Save pasted notes to this contact", size="sm", elem_id="swot-save")
             run_btn = gr.Button("Build SWOT", variant="primary", elem_id="swot-button")
         status = gr.Markdown(elem_id="swot-status")
