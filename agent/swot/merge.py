@@ -92,6 +92,7 @@ def merge_labelled(labelled: list[Labelled], label: str) -> list[tuple[SwotItem,
             text=clean_text(first.sentence.text),
             evidence=[m.sentence.text for m in cluster.members],
             sources=[m.sentence.source for m in cluster.members],
+            kind="note",
             confidence=round(max(m.confidence for m in cluster.members), 3),
         )
         out.append((item, cluster.vector))

@@ -131,8 +131,11 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         return {"items": items, "contacts": contacts}
 
     def _gap_steps(labelled: list[Labelled], step_vectors: list[Any]) -> list[SwotItem]:
-        gaps = [(x, rules.skill_gap(x.sentence.text)) for x in labelled if x.label == "weakness"]
-        gaps = [(x, g) for x, g in gaps if g]
+        gaps: list[tuple[Labelled, str]] = []
+        for entry in labelled:
+            gap = rules.skill_gap(entry.sentence.text) if entry.label == "weakness" else None
+            if gap:
+                gaps.append((entry, gap))
         if not gaps:
             return []
         gap_vectors = deps.encoder.encode([g for _, g in gaps])
