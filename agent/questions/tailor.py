@@ -4,8 +4,9 @@ Filling is deterministic (`fields.fill`): a template that needs a company we wer
 skipped. The model may then reword a question to name the contact's field, one question per call
 under a JSON schema. A rewording survives only if `rephrase_problems` finds nothing: it keeps every
 key word of the original (so 'like least' cannot become 'like most', which embeddings alone rate as
-0.9 similar), adds only words from the contact's role, field, industry or company, still screens
-as fine and is not answerable by a web search. Otherwise the filled template stands.
+0.9 similar), replaces a generic phrase ('this line of work') only by naming the contact's field,
+adds only words from the contact's role, field, industry or company, still screens as fine and is
+not answerable by a web search. Otherwise the filled template stands.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from agent.questions.state import Candidate
 from agent.text.words import stem, word_count, words
 
 MIN_REPHRASE_SIMILARITY = 0.45
-GENERIC_WORDS = {
-    "line", "work", "job", "field", "role", "career", "profession", "kind", "type", "industry",
-    "area", "position", "occupation", "this", "your", "you", "as", "like", "in", "into", "for",
-}
+# Words a rewording may replace with the contact's field ('this line of work' → 'UX design').
+GENERIC_WORDS = {"line", "work", "job", "field", "role", "career", "profession", "industry", "area",
+                 "occupation"}
 
 
 class Rephrase(BaseModel):
@@ -69,8 +69,15 @@ def rephrase_messages(role: str, question: str) -> list[dict[str, str]]:
     return [*turns, rendered[-1]]
 
 
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text.lower()) if w not in STOPWORDS}
+
+
 def _content_stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text.lower()) if w not in STOPWORDS and w not in GENERIC_WORDS}
+    return {s for s in _stems(text) if s not in GENERIC_STEMS}
+
+
+GENERIC_STEMS = {stem(w) for w in GENERIC_WORDS}
 
 
 def rephrase_problems(original: str, rephrased: str, slots: Slots, similarity: float) -> list[str]:
@@ -89,6 +96,9 @@ def rephrase_problems(original: str, rephrased: str, slots: Slots, similarity: f
     added = _content_stems(text) - _content_stems(original) - allowed
     if added:
         problems.append(f"adds words: {', '.join(sorted(added))}")
+    dropped_generic = (_stems(original) - _stems(text)) & GENERIC_STEMS
+    if dropped_generic and not (_content_stems(text) - _content_stems(original)) & allowed:
+        problems.append(f"drops {', '.join(sorted(dropped_generic))} without naming the field")
     if similarity < MIN_REPHRASE_SIMILARITY:
         problems.append(f"drifts in meaning (similarity {similarity:.2f})")
     return problems
