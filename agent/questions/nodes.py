@@ -15,6 +15,7 @@ from langgraph.config import get_stream_writer
 from agent.deps import Deps
 from agent.errors import ModelError
 from agent.questions import rank
+from agent.questions.bank import question_items
 from agent.questions.fields import Slots, make_slots
 from agent.questions.searchable import searchable_flags
 from agent.questions.state import Candidate, PreparedQuestion, QuestionPlan, QuestionsState
@@ -62,7 +63,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
     """Bind the nodes to their dependencies (the encoder, the index and the model)."""
 
     def bank() -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
-        return deps.cached("question_bank", lambda: deps.vectors.all_items("questions"))
+        return question_items(deps)
 
     def retrieve_candidates(state: QuestionsState) -> dict[str, Any]:
         """Fill every bank question and score it: its value, how close its topic is to the goal

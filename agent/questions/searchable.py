@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agent.deps import Deps
+from agent.questions.bank import question_items
 from agent.screening.rules import fold
 
 NEIGHBOURS = 7
@@ -72,7 +73,7 @@ def searchable_index(deps: Deps) -> SearchableIndex:
     """Labelled vectors from the index, kept for the process (nothing is re-embedded)."""
 
     def build() -> SearchableIndex:
-        _, vectors, metas = deps.vectors.all_items("questions")
+        _, vectors, metas = question_items(deps)
         flags = np.array([m.get("label") == "web_searchable" for m in metas], dtype=np.float32)
         return SearchableIndex(vectors=np.asarray(vectors, dtype=np.float32), searchable=flags)
 

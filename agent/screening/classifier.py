@@ -18,6 +18,7 @@ import numpy as np
 import knowledge
 from agent.deps import Deps
 from agent.errors import ConfigError
+from agent.questions.bank import question_items
 from agent.screening.state import LABELS, OK
 
 NEIGHBOURS = 7
@@ -99,7 +100,7 @@ def training_set(deps: Deps) -> tuple[np.ndarray, list[str]]:
         return _training_set_from_files(deps)
     labels = [str(metas[i]["label"]) for i in keep]
     parts = [vectors[keep]]
-    q_docs, q_vectors, _ = deps.vectors.all_items("questions")
+    q_docs, q_vectors, _ = question_items(deps)
     if q_docs:
         parts.append(q_vectors)
         labels += [OK] * len(q_docs)
