@@ -16,12 +16,13 @@ Metrics:
 - goal_lift: mean cosine of the top three questions to the goal minus the same for the bank as a
   whole (positive = the goal moves the right questions up).
 
-    .venv/bin/python -m evals.questions
+    .venv/bin/python -m evals.questions [--with-model]   (the option adds the real model's rewording)
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from itertools import combinations
 from pathlib import Path
@@ -101,10 +102,49 @@ def run(deps: Deps) -> dict[str, float]:
     }
 
 
+def run_with_model(deps: Deps) -> dict[str, float]:
+    """The same scenarios with the model's rewording on: how often a rewording survives the
+    validators, and the time per list (not part of the scorecard: it needs the real model)."""
+    kept = tried = 0
+    seconds = []
+    for s in load_jsonl("questions_scenarios.jsonl"):
+        calls_before = _calls(deps)
+        started = time.perf_counter()
+        plan = prepare_questions(deps, QuestionsRequest(**s, rephrase=True))
+        seconds.append(time.perf_counter() - started)
+        tried += _calls(deps) - calls_before
+        kept += sum(q.phrasing == "model" for q in plan.questions)
+    return {"rewordings_tried": float(tried), "rewording_accept_rate": kept / max(tried, 1),
+            "seconds_per_list_with_model": float(np.median(seconds))}
+
+
+def _calls(deps: Deps) -> int:
+    """Structured model calls so far (a counter wrapped around the client once)."""
+    return int(deps.cached("eval_call_counter", lambda: _install_counter(deps))["n"])
+
+
+def _install_counter(deps: Deps) -> dict[str, int]:
+    counter = {"n": 0}
+    original = deps.llm.structured
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counter["n"] += 1
+        return original(*args, **kwargs)
+
+    deps.llm.structured = counted  # type: ignore[method-assign]
+    return counter
+
+
 def main() -> None:
     folder = os.environ.get("COACH_DATA_DIR")
     deps = eval_deps(Path(folder) if folder else None)
-    print_metrics("questions", run(deps))
+    metrics = run(deps)
+    if "--with-model" in sys.argv:
+        try:
+            metrics |= run_with_model(deps)
+        finally:
+            deps.close()
+    print_metrics("questions", metrics)
 
 
 if __name__ == "__main__":
