@@ -183,7 +183,7 @@ def status_html(row: Row) -> str:
         body = f"⚠️ <b>needs review</b>: {esc(row['reason'])}"
     elif row["verdict"] == "ok":
         extra = f" · {esc(row['rationale'])}" if row.get("rationale") else ""
-        return f"<div class='q-box ok'>✓ {esc(row['category'])}{extra}</div>"
+        return f"<div class='q-box ok'>✓ {esc(row['category'].replace('_', ' '))}{extra}</div>"
     else:
         return "<div class='q-box ok'>Type a question.</div>"
     if row.get("rewrite"):
