@@ -150,6 +150,8 @@ def make_nodes(deps: Deps, reader_factory: ReaderFactory | None = None) -> dict[
             contact = deps.db.get_contact(int(request["contact_id"]))
         persona = build_persona(request, contact, deps.encoder).as_dict()
         system = persona_messages(persona, "")[0]
+        readers(request).warm()
+        brief_index(brief_for(persona))
         return {"persona": persona, "messages": [system], "transcript": [], "turns": [],
                 "clock": {"elapsed": 0.0, "notice": False, "extra": 0}, "used_sections": [],
                 "pending": None, "ended": False}
@@ -166,7 +168,8 @@ def make_nodes(deps: Deps, reader_factory: ReaderFactory | None = None) -> dict[
         turns = list(state.get("turns", []))
         reader = readers(state["request"])
         earlier = [t.get("text", "") for t in turns]
-        record = reader.read(state.get("pending") or "", len(turns), earlier)
+        core_seen = any(t.get("priority") == "core" for t in turns)
+        record = reader.read(state.get("pending") or "", len(turns), earlier, need_priority=not core_seen)
         return {"turns": [*turns, record]}
 
     def reply_as_contact(state: MockState) -> dict[str, Any]:
@@ -283,7 +286,8 @@ def make_nodes(deps: Deps, reader_factory: ReaderFactory | None = None) -> dict[
             buffer = ""
         reply = tidy_reply(buffer)
         earlier_user = [t.get("text", "") for t in state["turns"]]
-        problems = reply_problems(reply, question=question, user_lines=earlier_user)
+        problems = reply_problems(reply, question=question, user_lines=earlier_user,
+                                  user_name=user_name(state["turns"]).lstrip(", "))
         if not problems and word_count(question) >= 3:
             relevance = float(deps.encoder.encode([reply])[0] @ qvec)
             if relevance < MIN_RELEVANCE:

@@ -141,7 +141,20 @@ class TurnReader:
     searchable: SearchableFn
     priority: PriorityFn
 
-    def read(self, text: str, index: int, earlier: Sequence[str]) -> TurnRecord:
+    def warm(self) -> None:
+        """Load the classifiers now (at session start) rather than on the user's first turn."""
+        probe = "How did you get into this line of work?"
+        try:
+            self.screen([probe])
+            self.searchable(probe)
+            self.priority(probe)
+        except CoachError:
+            pass
+
+    def read(self, text: str, index: int, earlier: Sequence[str], *,
+             need_priority: bool = True) -> TurnRecord:
+        """Analyse one line. `need_priority` can be off once a question about the work has been
+        asked: after that, whether a question is minor no longer matters to the feedback."""
         text = text.strip()[:MAX_TURN_CHARS]
         record: TurnRecord = {
             "index": index, "text": text, "kind": "statement", "asks": False, "greeting": False,
@@ -176,7 +189,10 @@ class TurnReader:
         if asks and not flagged and not record["referral_ask"]:
             asked = question_part(text)
             record["web_searchable"] = bool(self.searchable(asked))
-            record["priority"] = "web" if record["web_searchable"] else self.priority(asked)
+            if record["web_searchable"]:
+                record["priority"] = "web"
+            elif need_priority:
+                record["priority"] = self.priority(asked)
         return record
 
 

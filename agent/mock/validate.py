@@ -28,6 +28,11 @@ LEAKS = re.compile(
 )
 OWN_PAY = re.compile(r"\bi (make|earn|get paid|take home|am paid)\b[^.?!]*(\$|€|£|\d)", re.IGNORECASE)
 ROLE_CONFUSION = re.compile(r"^\W*(you'?re|you are) (a|an|the)\b", re.IGNORECASE)
+INTERVIEWS_USER = re.compile(
+    r"\b(i'?d love to (learn|hear|explore|know) (more )?about your|tell me (more )?about your "
+    r"(career|work|role|experience|journey)|your insights (on|into)|following your work|"
+    r"how did you get (into|started))\b", re.IGNORECASE,
+)
 SPEAKER_LABEL = re.compile(r"^\s*(assistant|contact|[A-Z][a-z]+( [A-Z][a-z]+)?)\s*:\s+")
 
 
@@ -50,7 +55,8 @@ def _overlap(a: str, b: str) -> float:
     return len(wa & wb) / max(1, len(wa | wb))
 
 
-def reply_problems(reply: str, *, question: str, user_lines: list[str] | None = None) -> list[str]:
+def reply_problems(reply: str, *, question: str, user_lines: list[str] | None = None,
+                   user_name: str = "") -> list[str]:
     """Names of the rules the reply breaks; empty means it can be used."""
     problems = []
     n = word_count(reply)
@@ -66,6 +72,11 @@ def reply_problems(reply: str, *, question: str, user_lines: list[str] | None = 
         problems.append("leaks_instructions")
     if ROLE_CONFUSION.search(reply):
         problems.append("role_confusion")
+    if INTERVIEWS_USER.search(reply):
+        problems.append("interviews_the_user")
+    if user_name and re.search(rf"\b(i'?m|i am|my name is|this is) {re.escape(user_name)}\b", reply,
+                               re.IGNORECASE):
+        problems.append("speaks_as_user")
     if OWN_PAY.search(reply):
         problems.append("shares_own_pay")
     if question and word_count(question) >= 4 and _overlap(reply, question) >= 0.7:

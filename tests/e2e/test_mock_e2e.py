@@ -8,7 +8,7 @@ import pytest
 from agent.deps import Deps
 
 pytestmark = pytest.mark.e2e
-TURN_TIMEOUT = 240_000
+TURN_TIMEOUT = 420_000
 
 
 def open_tab(page, url: str) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +35,8 @@ def test_three_turn_rehearsal_survives_reload_and_shows_feedback(  # type: ignor
     page.locator("#mock-role textarea, #mock-role input").first.fill("UX researcher")
     page.locator("#mock-start").click()
     page.wait_for_function(
-        "() => document.querySelector('#mock-status')?.innerText.includes('has started')")
+        "() => document.querySelector('#mock-status')?.innerText.includes('has started')",
+        timeout=TURN_TIMEOUT)
 
     say(page, "Hi Dana, I'm Jordan, a nurse exploring UX research. How did you get into it?", "1.5")
     say(page, "What does a typical week look like for you?", "3.0")

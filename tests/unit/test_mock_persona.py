@@ -117,6 +117,14 @@ def test_replies_that_break_the_rehearsal_are_rejected(reply: str) -> None:
     assert reply_problems(reply, question="What do you like most about the work?")
 
 
+def test_replies_that_swap_roles_with_the_user_are_rejected() -> None:
+    q = "How did you get into the field?"
+    assert "speaks_as_user" in reply_problems("You're right, I'm Jordan. It has been a while.",
+                                              question=q, user_name="Jordan")
+    assert "interviews_the_user" in reply_problems(
+        "Great to meet you. I'd love to explore more about your career path first.", question=q)
+
+
 def test_a_plain_in_character_reply_passes() -> None:
     reply = "I like the variety most. Every week I talk to users and then see the designs improve."
     assert reply_problems(reply, question="What do you like most about the work?") == []
