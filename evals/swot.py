@@ -40,6 +40,10 @@ THRESHOLDS = {
     "conflict_recall": (">=", 0.66),
     "referral_recall": (">=", 0.8),
     "referral_precision": (">=", 0.8),
+    "holdout_grounding_rate": (">=", 1.0),
+    "holdout_injection_leakage": ("<=", 0.0),
+    "holdout_macro_precision": (">=", 0.85),
+    "holdout_macro_recall": (">=", 0.8),
 }
 
 
