@@ -11,7 +11,8 @@ from ui.tabs.outreach import build_outreach_tab
 from ui.tabs.questions import build_questions_tab
 from ui.tabs.swot import build_swot_tab
 
-TAB_BUILDERS = [build_outreach_tab, build_contacts_tab, build_swot_tab, build_mock_tab, build_questions_tab]
+# In the order of the job seeker's journey: ask, prepare, rehearse, debrief, follow up.
+TAB_BUILDERS = [build_outreach_tab, build_questions_tab, build_mock_tab, build_swot_tab, build_contacts_tab]
 
 
 def create_app(deps: Deps) -> gr.Blocks:
