@@ -61,6 +61,7 @@ def test_restore_brings_back_an_open_session_and_ignores_unknown_ids(ui_deps, fa
     assert restored == thread and [m["role"] for m in chat] == ["user", "assistant"]
     assert "of 15 min" in clock and "Resumed" in status and feedback == ""
     assert tab.restore_handler(ui_deps, "mock-nope")[0] == ""
+    assert all(v is not None and not isinstance(v, str) for v in tab.restore_handler(ui_deps, thread, thread))
 
 
 def test_sending_without_a_session_is_an_error_line(ui_deps) -> None:  # type: ignore[no-untyped-def]

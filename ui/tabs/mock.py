@@ -2,8 +2,9 @@
 
 The chat streams the contact's replies; the clock shows the rehearsal minutes against the agreed
 time; the contact's saved question list sits beside the chat. The session's thread id is kept in
-`gr.State` for this page and in the browser's local storage, so reloading the page (or restarting
-the app) picks the same rehearsal up from the checkpointer. Handlers are plain functions.
+`gr.State` for this page and in the browser's local storage (`gr.BrowserState`, whose value arrives
+as a change event once the tab is shown), so reloading the page or restarting the app picks the same
+rehearsal up from the checkpointer. Handlers are plain functions.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
-from gradio.context import Context
 from pydantic import ValidationError
 
 from agent.cli import validation_line
@@ -148,8 +148,11 @@ def end_handler(deps: Deps, thread_id: str) -> tuple[str, str]:
     return feedback_markdown(feedback), "The call has ended. Start a new rehearsal to try again."
 
 
-def restore_handler(deps: Deps, saved: str | None) -> tuple[str, Chat, str, str, str]:
-    """On page load: bring back the last rehearsal of this browser, if it still exists."""
+def restore_handler(deps: Deps, saved: str | None, current: str = "") -> tuple[Any, ...]:
+    """When the browser's stored thread id arrives (page load): bring that rehearsal back, unless
+    this page is already showing it."""
+    if saved and saved == current:
+        return (gr.skip(),) * 5
     view = session_view(deps, saved) if saved else None
     if view is None:
         return "", [], "", "", ""
@@ -214,7 +217,6 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
                 [chat, clock, status, line], concurrency_id=MODEL_GROUP, concurrency_limit=1)
     end_btn.click(lambda t: end_handler(deps, t), [thread], [feedback, status],
                   concurrency_id=MODEL_GROUP, concurrency_limit=1)
-    root = Context.root_block
-    if root is not None:
-        root.load(lambda s: restore_handler(deps, s), [saved], [thread, chat, clock, status, feedback])
+    saved.change(lambda s, t: restore_handler(deps, s, t), [saved, thread],
+                 [thread, chat, clock, status, feedback])
     return {"chat": chat, "feedback": feedback, "thread": thread}
