@@ -39,12 +39,6 @@ def test_editing_a_question_into_a_job_request_turns_it_red(  # type: ignore[no-
     page.wait_for_function(
         "() => document.querySelector('#q-text-0')?.classList.contains('q-flag')", timeout=60_000,
     )
-    # Every keystroke is screened; let the screen of the final text be the last one to land.
-    page.wait_for_function(
-        "() => (document.querySelector('#q-text-0 textarea, #q-text-0 input')?.value || '')"
-        ".endsWith('on your team?')", timeout=60_000,
-    )
-    page.wait_for_timeout(3000)
     box = page.locator("#q-box-0")
     assert "job_request" in box.inner_text()
     rewrite = page.locator("#q-box-0 .q-rewrite").inner_text()
@@ -58,7 +52,6 @@ def test_editing_a_question_into_a_job_request_turns_it_red(  # type: ignore[no-
     page.wait_for_function(
         "() => !document.querySelector('#q-text-0')?.classList.contains('q-flag')", timeout=60_000,
     )
-    page.wait_for_timeout(2000)
     assert first.input_value() == rewrite
 
     _textarea(page, "q-new-contact").fill("Priya Shah")
