@@ -14,6 +14,14 @@ def _textarea(page, elem_id: str):  # type: ignore[no-untyped-def]
     return page.locator(f"#{elem_id} textarea, #{elem_id} input").first
 
 
+SETTLED = """(flagged) => {
+    const box = document.querySelector('#q-text-0 textarea, #q-text-0 input');
+    const status = document.querySelector('#q-box-0 [data-screened]');
+    const red = document.querySelector('#q-text-0')?.classList.contains('q-flag');
+    return !!box && !!status && status.dataset.screened === box.value && red === flagged;
+}"""
+
+
 def test_editing_a_question_into_a_job_request_turns_it_red(  # type: ignore[no-untyped-def]
     indexed_settings, encoder, serve_app, browser_page,
 ) -> None:
@@ -36,9 +44,8 @@ def test_editing_a_question_into_a_job_request_turns_it_red(  # type: ignore[no-
     first.click()
     first.press("Control+A")
     first.press_sequentially("Could you refer me for an open position on your team?", delay=20)
-    page.wait_for_function(
-        "() => document.querySelector('#q-text-0')?.classList.contains('q-flag')", timeout=60_000,
-    )
+    # Every keystroke is screened; wait for the verdict on the whole sentence, not a prefix of it.
+    page.wait_for_function(SETTLED, arg=True, timeout=60_000)
     box = page.locator("#q-box-0")
     assert "job_request" in box.inner_text()
     rewrite = page.locator("#q-box-0 .q-rewrite").inner_text()
@@ -49,9 +56,7 @@ def test_editing_a_question_into_a_job_request_turns_it_red(  # type: ignore[no-
     assert red == "rgb(253, 232, 232)"
 
     page.locator("#q-accept-0").click()
-    page.wait_for_function(
-        "() => !document.querySelector('#q-text-0')?.classList.contains('q-flag')", timeout=60_000,
-    )
+    page.wait_for_function(SETTLED, arg=False, timeout=60_000)
     assert first.input_value() == rewrite
 
     _textarea(page, "q-new-contact").fill("Priya Shah")

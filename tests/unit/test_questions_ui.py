@@ -85,3 +85,19 @@ def test_tab_builds(deps) -> None:  # type: ignore[no-untyped-def]
     with gr.Blocks():
         parts = tab.build_questions_tab(deps)
     assert set(parts) == {"rows", "status"}
+
+
+def test_reconcile_replaces_a_stale_verdict_with_one_for_the_words_on_screen(deps) -> None:  # type: ignore[no-untyped-def]
+    rows = prepared(deps)
+    accepted_text = rows[0]["text"]
+    # A late screen of the job request the user typed before accepting the rewrite left the state
+    # describing words no longer in the box.
+    stale = tab.edit_row(deps, rows, 0, "Could you refer me for an open position on your team?",
+                         "Registered Nurse")
+    assert stale[0]["verdict"] == "flag"
+    on_screen = [r["text"] for r in rows]
+    fixed = tab.reconcile(deps, stale, on_screen, "Registered Nurse")
+    assert fixed[0]["text"] == accepted_text and fixed[0]["verdict"] == "ok"
+    assert fixed[1:] == stale[1:]
+    assert tab.reconcile(deps, fixed, on_screen, "Registered Nurse") is fixed  # nothing to redo
+    assert 'data-screened="' in tab.status_html(fixed[0])

@@ -80,6 +80,19 @@ def edit_row(deps: Deps, rows: list[Row], index: int, text: str, role: str | Non
     return rows
 
 
+def reconcile(deps: Deps, rows: list[Row], texts: list[str], role: str | None) -> list[Row]:
+    """Make the rows match the text boxes as the browser shows them now.
+
+    Screening runs on every keystroke and "Accept rewrite" is a separate event, so a screen of
+    an older text can finish last and leave the state describing words no longer on screen.
+    Whatever runs after such an event (and saving) passes the boxes' current values here; only
+    rows whose text differs are screened again."""
+    for index, text in enumerate(texts[:len(rows)]):
+        if (text or "")[:MAX_QUESTION_CHARS] != rows[index]["text"]:
+            rows = edit_row(deps, rows, index, text or "", role)
+    return rows
+
+
 def accept_rewrite(deps: Deps, rows: list[Row], index: int, role: str | None) -> list[Row]:
     if index >= len(rows) or not rows[index].get("rewrite"):
         return rows
@@ -175,20 +188,25 @@ def load(deps: Deps, contact_id: int | None, role: str) -> tuple[list[Row], str]
 
 
 def status_html(row: Row) -> str:
-    """The line under a question: red with the rewrite when flagged, amber when undecided."""
+    """The line under a question: red with the rewrite when flagged, amber when undecided.
+
+    `data-screened` carries the text the verdict belongs to, so a browser (or a test) can tell a
+    verdict for the current words from one for words still being typed."""
     esc = html.escape
+    screened = esc(str(row.get("text", "")), quote=True)
     if row["verdict"] == "flag":
         body = f"⛔ <b>{esc(str(row['flag']))}</b>: {esc(row['reason'])}"
     elif row["verdict"] == "review":
         body = f"⚠️ <b>needs review</b>: {esc(row['reason'])}"
     elif row["verdict"] == "ok":
         extra = f" · {esc(row['rationale'])}" if row.get("rationale") else ""
-        return f"<div class='q-box ok'>✓ {esc(row['category'].replace('_', ' '))}{extra}</div>"
+        return (f"<div class='q-box ok' data-screened=\"{screened}\">"
+                f"✓ {esc(row['category'].replace('_', ' '))}{extra}</div>")
     else:
-        return "<div class='q-box ok'>Type a question.</div>"
+        return f"<div class='q-box ok' data-screened=\"{screened}\">Type a question.</div>"
     if row.get("rewrite"):
         body += f"<br>Try instead: <i class='q-rewrite'>{esc(row['rewrite'])}</i>"
-    return f"<div class='q-box {row['verdict']}'>{body}</div>"
+    return f"<div class='q-box {row['verdict']}' data-screened=\"{screened}\">{body}</div>"
 
 
 def row_classes(row: Row) -> list[str]:
@@ -244,10 +262,13 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     row_outputs: list[Any] = [*groups, *texts, *boxes, *accepts]
 
-    def render(rows: list[Row]) -> list[Any]:
+    def render(rows: list[Row], values: bool = True) -> list[Any]:
+        """Updates for every row; `values=False` leaves the boxes' words alone (the user may be
+        typing in one of them)."""
         out: list[Any] = []
         out += [gr.update(visible=i < len(rows)) for i in range(MAX_ROWS)]
-        out += [gr.update(value=rows[i]["text"], label=f"{i + 1}", elem_classes=row_classes(rows[i]))
+        out += [(gr.update(value=rows[i]["text"], label=f"{i + 1}", elem_classes=row_classes(rows[i]))
+                 if values else gr.update(elem_classes=row_classes(rows[i])))
                 if i < len(rows) else gr.update(value="", elem_classes=[]) for i in range(MAX_ROWS)]
         out += [status_html(rows[i]) if i < len(rows) else "" for i in range(MAX_ROWS)]
         out += [gr.update(visible=i < len(rows) and bool(rows[i].get("rewrite"))
@@ -273,14 +294,24 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
     model_screens = deps.settings.capable_model
     screen_kwargs: dict[str, Any] = (
         {"concurrency_id": MODEL_GROUP, "concurrency_limit": 1} if model_screens else {})
+    def on_reconcile(rows: list[Row], r: str, *current: str) -> list[Any]:
+        new = reconcile(deps, rows, list(current), r)
+        if new is rows:
+            return [rows, *[gr.update() for _ in row_outputs]]
+        return [new, *render(new, values=False)]
+
+    # Every event that changes a row is followed by a reconcile that reads the boxes afresh, so a
+    # late screen of older words can never be the last word on what a row holds.
+    settle = {"fn": on_reconcile, "inputs": [rows_state, role, *texts],
+              "outputs": [rows_state, *row_outputs], "show_progress": "hidden", **screen_kwargs}
     for i in range(MAX_ROWS):
         gr.on([texts[i].input, texts[i].blur],
               lambda rows, text, r, i=i: render_one(edit_row(deps, rows, i, text, r), i),
               [rows_state, texts[i], role], [rows_state, texts[i], boxes[i], accepts[i]],
-              trigger_mode="always_last", show_progress="hidden", **screen_kwargs)
+              trigger_mode="always_last", show_progress="hidden", **screen_kwargs).then(**settle)
         accepts[i].click(lambda rows, r, i=i: (lambda new: [new, *render(new)])(
             accept_rewrite(deps, rows, i, r)), [rows_state, role], [rows_state, *row_outputs],
-            **screen_kwargs)
+            **screen_kwargs).then(**settle)
         ups[i].click(lambda rows, i=i: (lambda new: [new, *render(new)])(move(rows, i, -1)),
                      [rows_state], [rows_state, *row_outputs])
         downs[i].click(lambda rows, i=i: (lambda new: [new, *render(new)])(move(rows, i, 1)),
@@ -294,14 +325,17 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     add_btn.click(on_add, [rows_state], [rows_state, save_status, *row_outputs])
 
-    def on_save(rows: list[Row], contact_id: int | None, name: str, r: str, c: str) -> list[Any]:
+    def on_save(rows: list[Row], contact_id: int | None, name: str, r: str, c: str,
+                *current: str) -> list[Any]:
+        rows = reconcile(deps, rows, list(current), r)  # save the words on screen, nothing older
         message, saved_id = save(deps, rows, contact_id, name, r, c)
         chosen = saved_id if saved_id is not None else contact_id
         return [message, gr.update(choices=contact_choices(deps), value=chosen),
-                "" if saved_id is not None and name.strip() else name]
+                "" if saved_id is not None and name.strip() else name, rows,
+                *render(rows, values=False)]
 
-    save_btn.click(on_save, [rows_state, contact, new_name, role, company],
-                   [save_status, contact, new_name])
+    save_btn.click(on_save, [rows_state, contact, new_name, role, company, *texts],
+                   [save_status, contact, new_name, rows_state, *row_outputs])
 
     def on_load(contact_id: int | None, r: str) -> list[Any]:
         rows, message = load(deps, contact_id, r)
