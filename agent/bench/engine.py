@@ -31,22 +31,27 @@ def chatml(messages: list[dict[str, str]]) -> str:
     return body + "<|im_start|>assistant\n"
 
 
-def timed_stream(deltas: Iterator[Any]) -> tuple[float | None, float, int]:
-    """(seconds to first delta, total seconds, number of deltas) for a stream started just now."""
+def timed_stream(deltas: Iterator[Any]) -> tuple[float | None, float | None, float, int]:
+    """(seconds to first delta, to last delta, to the end of the stream, number of deltas)."""
     start = time.perf_counter()
     first: float | None = None
+    last: float | None = None
     count = 0
     for _ in deltas:
+        last = time.perf_counter() - start
         if first is None:
-            first = time.perf_counter() - start
+            first = last
         count += 1
-    return first, time.perf_counter() - start, count
+    return first, last, time.perf_counter() - start, count
 
 
-def rates(prompt_tokens: int, ttft: float | None, total: float, completion: int) -> dict[str, float | None]:
-    """Prompt tok/s from the time to first token; decode tok/s from the tokens after the first."""
+def rates(prompt_tokens: int, ttft: float | None, last: float | None,
+          completion: int) -> dict[str, float | None]:
+    """Prompt tok/s from the time to first token; decode tok/s from the tokens after the first,
+    over the time between the first and the last token (what happens after the last token, such
+    as closing the stream, is not decoding and is in `total`)."""
     prompt_rate = prompt_tokens / ttft if ttft else None
-    decode_time = total - (ttft or 0.0)
+    decode_time = (last or 0.0) - (ttft or 0.0)
     decode_rate = (completion - 1) / decode_time if completion > 1 and decode_time > 0 else None
     return {"prompt_tps": prompt_rate, "decode_tps": decode_rate}
 
@@ -78,10 +83,10 @@ def run(ctx: BenchContext) -> dict[str, Any]:
             d = timed_stream(_direct_deltas(direct, engine_messages(2000 + run_no)))
             if run_no == 0:
                 continue
-            app_runs.append({"ttft": a[0], "total": a[1], "completion_tokens": a[2],
-                             **rates(prompt_tokens, *a)})
-            direct_runs.append({"ttft": d[0], "total": d[1], "completion_tokens": d[2],
-                                **rates(prompt_tokens, *d)})
+            app_runs.append({"ttft": a[0], "total": a[2], "completion_tokens": a[3],
+                             **rates(prompt_tokens, a[0], a[1], a[3])})
+            direct_runs.append({"ttft": d[0], "total": d[2], "completion_tokens": d[3],
+                                **rates(prompt_tokens, d[0], d[1], d[3])})
         ctx.memory.record("model_server", server.pid, "engine")
     finally:
         server.stop()

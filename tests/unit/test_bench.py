@@ -4,6 +4,7 @@ fake timings only (no assertion is ever about how fast something ran)."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -46,10 +47,22 @@ def test_paired_ratios_pair_runs_in_order() -> None:
 
 
 def test_engine_rates_use_ttft_for_prompt_and_the_rest_for_decode() -> None:
-    r = engine.rates(prompt_tokens=300, ttft=1.5, total=3.5, completion=33)
+    r = engine.rates(prompt_tokens=300, ttft=1.5, last=3.5, completion=33)
     assert r["prompt_tps"] == pytest.approx(200.0)
     assert r["decode_tps"] == pytest.approx(16.0)
     assert engine.rates(300, None, 2.0, 1) == {"prompt_tps": None, "decode_tps": None}
+
+
+def test_timed_stream_separates_the_last_token_from_the_end_of_the_stream() -> None:
+    def deltas():  # type: ignore[no-untyped-def]
+        yield "a"
+        time.sleep(0.02)
+        yield "b"
+        time.sleep(0.05)  # bookkeeping after the last token
+
+    first, last, end, count = engine.timed_stream(deltas())
+    assert count == 2 and first is not None and last is not None
+    assert first < last < end and end - last >= 0.04
 
 
 def test_engine_figures_ratio_is_app_over_direct() -> None:
@@ -122,6 +135,7 @@ def test_mock_scaling_pairs_turn10_with_turn1_per_session() -> None:
     sessions = [fake_session([1.0] * 9 + [1.1] + [1.0] * 10), fake_session([2.0] * 9 + [4.0] + [1.0] * 10)]
     out = mock_scaling.scaling(sessions)
     assert out["turn10_over_turn1"]["samples"] == [1.1, 2.0]
+    assert out["turn20_over_turn1"]["samples"] == [1.0, 0.5]
     assert out["at"]["turn20"]["prompt_tokens"]["median"] == 290
 
 
