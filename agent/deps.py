@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.config import Settings
 from agent.embeddings import Encoder, make_encoder
-from agent.llm import ChatModel, OpenAIChatModel, make_client
-from agent.model_server import EmbeddedModelServer, resolve_model_path
 from agent.store.db import Database
 from agent.store.vectors import VectorStore
+
+if TYPE_CHECKING:  # the openai SDK takes ~0.5 s to import; only a model call needs it
+    from agent.llm import ChatModel
+    from agent.model_server import EmbeddedModelServer
 
 
 @dataclass
@@ -41,6 +43,9 @@ class Deps:
             return self._llm
 
     def _make_llm(self) -> ChatModel:
+        from agent.llm import OpenAIChatModel, make_client
+        from agent.model_server import EmbeddedModelServer
+
         s = self.settings
         if s.embedded:
             self._server = EmbeddedModelServer(
@@ -53,6 +58,8 @@ class Deps:
     def preflight(self) -> None:
         """Fail fast on a missing model file, before any slow work or any write."""
         if self.llm_override is None and self.settings.embedded:
+            from agent.model_server import resolve_model_path
+
             resolve_model_path(self.settings.model_path)
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import Any
 
 from agent.deps import Deps
 from agent.errors import CoachError
@@ -23,8 +24,17 @@ def quiet_telemetry() -> None:
         os.environ[var] = ",".join(dict.fromkeys([*hosts, "127.0.0.1", "localhost"]))
 
 
+WORKFLOWS = ("agent.outreach.graph", "agent.questions.graph", "agent.mock.graph", "agent.swot.graph",
+             "agent.thankyou.graph", "agent.llm")
+
+
 def warm_model(deps: Deps) -> None:
-    """Start the embedded model server in the background so the first draft is quick."""
+    """After the first page can be served: load the workflows (the tabs import them on first use)
+    and start the embedded model server, so the first click is as quick as the later ones."""
+    import importlib
+
+    for name in WORKFLOWS:
+        importlib.import_module(name)
     try:
         _ = deps.llm
     except CoachError:
@@ -51,7 +61,7 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     return app
 
 
-def launch_options(host: str, port: int, *, block: bool) -> dict[str, object]:
+def launch_options(host: str, port: int, *, block: bool) -> dict[str, Any]:
     """The security defaults every launch uses."""
     return {
         "server_name": host, "server_port": port, "share": False, "max_file_size": MAX_FILE_SIZE,

@@ -6,7 +6,6 @@ import argparse
 
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
-from agent.outreach.graph import draft_outreach
 from agent.outreach.state import OutreachDraft, OutreachRequest
 
 
@@ -35,6 +34,8 @@ def render(draft: OutreachDraft) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from agent.outreach.graph import draft_outreach  # workflows load langgraph (~0.7 s): only when run
+
     deps = deps_from(args)
     profile = deps.db.get_profile()
     request = OutreachRequest(

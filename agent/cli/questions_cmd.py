@@ -6,7 +6,6 @@ import argparse
 
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
-from agent.questions.graph import prepare_questions
 from agent.questions.state import PreparedQuestion, QuestionPlan, QuestionsRequest
 
 FIELDS = {"text", "priority", "category", "rationale"}
@@ -50,6 +49,8 @@ def payload(plan: QuestionPlan) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from agent.questions.graph import prepare_questions  # workflows load langgraph (~0.7 s): only when run
+
     request = QuestionsRequest(
         contact_role=args.contact_role, company=args.company, industry=args.industry,
         goal=args.goal, minutes=args.minutes, rephrase=not args.template_only,

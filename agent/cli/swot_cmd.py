@@ -11,7 +11,6 @@ import argparse
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.errors import InputError
-from agent.swot.graph import run_swot
 from agent.swot.notes import read_note_files
 from agent.swot.report import report_markdown
 from agent.swot.state import NoteInput, SwotRequest
@@ -31,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from agent.swot.graph import run_swot  # workflows load langgraph (~0.7 s): only when run
+
     notes = read_note_files(args.notes_files)
     deps = deps_from(args)
     if args.contact_id is not None and deps.db.get_contact(args.contact_id) is None:

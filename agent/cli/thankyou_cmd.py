@@ -11,7 +11,6 @@ import argparse
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.contacts.service import get_contact_or_fail, parse_when
-from agent.thankyou.graph import draft_thank_you
 from agent.thankyou.notes_input import read_notes_file
 from agent.thankyou.state import NOTES_MAX_BYTES, ThankYouDraft, ThankYouRequest
 
@@ -37,6 +36,8 @@ def render(draft: ThankYouDraft) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from agent.thankyou.graph import draft_thank_you  # workflows load langgraph (~0.7 s): only when run
+
     notes = read_notes_file(args.notes_file)
     interview_time = parse_when(args.interview_time, "--interview-time")
     deps = deps_from(args)

@@ -14,7 +14,6 @@ from langgraph.config import get_stream_writer
 from pydantic import BaseModel, Field, create_model
 
 import prompts
-from agent.config import Settings
 from agent.deps import Deps
 from agent.errors import InputError, ModelError
 from agent.swot import rules
@@ -29,6 +28,7 @@ from agent.swot.state import (
     SwotItem,
     SwotReport,
     SwotState,
+    default_summarise,
 )
 from agent.text.words import stem, word_count, words
 
@@ -64,12 +64,6 @@ def summary_problems(line: str, evidence: list[str]) -> list[str]:
     if foreign:
         problems.append("words not in the notes: " + ", ".join(sorted(set(foreign))[:5]))
     return problems
-
-
-def default_summarise(settings: Settings) -> bool:
-    """Summaries by default only where a model can write them: measured on the embedded
-    SmolLM2, every summary line failed the grounding check and the call cost most of the run."""
-    return settings.capable_model or not settings.embedded
 
 
 def summary_schema(keys: list[str]) -> type[BaseModel]:

@@ -13,6 +13,7 @@ from typing import Any, Literal, TypedDict
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
+from agent.config import Settings
 from agent.swot.notes import MAX_NOTE_BYTES, MAX_NOTES, Sentence
 
 Quadrant = Literal["strength", "weakness", "opportunity", "threat", "next_step"]
@@ -120,3 +121,9 @@ class SwotState(TypedDict, total=False):
     conflicts: list[Conflict]
     summaries: dict[str, str]
     report: SwotReport
+
+
+def default_summarise(settings: Settings) -> bool:
+    """Summaries by default only where a model can write them: measured on the embedded
+    SmolLM2, every summary line failed the grounding check and the call cost most of the run."""
+    return settings.capable_model or not settings.embedded

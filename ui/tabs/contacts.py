@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -21,7 +22,6 @@ from agent.contacts import service
 from agent.contacts.service import MARKER_LABELS, STATUSES, ContactChange, ContactFields, parse_when
 from agent.deps import Deps
 from agent.errors import CoachError
-from agent.thankyou.graph import stream_thank_you
 from agent.thankyou.notes_input import check_notes_text
 from agent.thankyou.state import ThankYouRequest
 from ui.render import checks_markdown, error_markdown
@@ -36,6 +36,14 @@ RESPONSIVENESS_NOTE = {
     "curmudgeon": "curmudgeon — no reply after the follow-up; let it go",
 }
 
+
+
+def workflow() -> ModuleType:
+    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
+    should not spend before it can answer its first page (launch preloads it in the background)."""
+    from agent.thankyou import graph
+
+    return graph
 
 def _today() -> date:
     return service.now_local().date()
@@ -183,7 +191,7 @@ def draft_thank_you(deps: Deps, contact_id: int | None, notes: str) -> Iterator[
         return
     yield "", "_Checking…_", "Drafting…"
     try:
-        for event in stream_thank_you(deps, request):
+        for event in workflow().stream_thank_you(deps, request):
             if "draft" in event:
                 draft = event["draft"]
                 if not any(i["notes"] == text for i in deps.db.interviews(int(contact_id))):

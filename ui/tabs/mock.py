@@ -13,6 +13,7 @@ import html
 import os
 import secrets
 from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -22,7 +23,6 @@ from agent.cli import validation_line
 from agent.deps import Deps
 from agent.errors import CoachError
 from agent.mock.clock import ClockReading
-from agent.mock.graph import end_session, send_turn, session_view, start_session
 from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
 from ui.render import error_markdown
 
@@ -31,6 +31,14 @@ NO_CONTACT = "(no saved contact)"
 STORAGE_KEY = "coach-mock-thread"
 Chat = list[dict[str, str]]
 
+
+
+def workflow() -> ModuleType:
+    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
+    should not spend before it can answer its first page (launch preloads it in the background)."""
+    from agent.mock import graph
+
+    return graph
 
 def contact_choices(deps: Deps) -> list[tuple[str, str]]:
     choices = [(NO_CONTACT, "")]
@@ -101,10 +109,10 @@ def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: st
     except ValidationError as exc:
         return "", [], "", error_markdown(validation_line(exc)), ""
     try:
-        thread_id = start_session(deps, request)
+        thread_id = workflow().start_session(deps, request)
     except CoachError as exc:
         return "", [], "", error_markdown(str(exc)), ""
-    view = session_view(deps, thread_id)
+    view = workflow().session_view(deps, thread_id)
     who = view.persona.get("name", "your contact") if view else "your contact"
     status = (f"The call with **{html.escape(who)}** has started. You lead: greet them, say who you "
               "are and what you are exploring, then ask your questions.")
@@ -125,7 +133,7 @@ def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None
             {"role": "assistant", "content": "…"}]
     yield list(chat), gr.skip(), "", ""
     try:
-        for event in send_turn(deps, thread_id, text):
+        for event in workflow().send_turn(deps, thread_id, text):
             if event.get("type") == "delta" and event.get("text"):
                 chat[-1] = {"role": "assistant", "content": event["text"]}
                 yield list(chat), gr.skip(), "", ""
@@ -142,7 +150,7 @@ def end_handler(deps: Deps, thread_id: str) -> tuple[str, str]:
     if not thread_id:
         return "", error_markdown("Start a rehearsal first.")
     try:
-        feedback = end_session(deps, thread_id)
+        feedback = workflow().end_session(deps, thread_id)
     except CoachError as exc:
         return "", error_markdown(str(exc))
     return feedback_markdown(feedback), "The call has ended. Start a new rehearsal to try again."
@@ -153,7 +161,7 @@ def restore_handler(deps: Deps, saved: str | None, current: str = "") -> tuple[A
     this page is already showing it."""
     if saved and saved == current:
         return (gr.skip(),) * 5
-    view = session_view(deps, saved) if saved else None
+    view = workflow().session_view(deps, saved) if saved else None
     if view is None:
         return "", [], "", "", ""
     clock = clock_markdown(view.elapsed, int(view.request.get("minutes", 20)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -11,13 +12,20 @@ from pydantic import ValidationError
 from agent.cli import validation_line
 from agent.deps import Deps
 from agent.errors import CoachError
-from agent.outreach.graph import stream_outreach
 from agent.outreach.state import OutreachRequest
 from agent.outreach.template import template_slots
 from ui.render import checks_markdown, error_markdown, sources_markdown
 
 MODEL_GROUP = "embedded-model"
 
+
+
+def workflow() -> ModuleType:
+    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
+    should not spend before it can answer its first page (launch preloads it in the background)."""
+    from agent.outreach import graph
+
+    return graph
 
 def save_profile(deps: Deps, name: str, background: str, goal: str) -> str:
     if len(name) > 80 or len(background) > 600 or len(goal) > 300:
@@ -32,18 +40,18 @@ def draft_handler(
 ) -> Iterator[tuple[str, str, str, str]]:
     """Yield (draft, checks, sources, status) as the draft is written."""
     try:
-        request = OutreachRequest(
-            contact_name=contact_name, contact_role=contact_role, company=company or None,
-            connection=connection or None, channel=channel, minutes=int(minutes),
-            my_name=my_name or None, about_me=background or None, goal=goal or None,
-        )
+        request = OutreachRequest.model_validate({  # the form's strings, checked by the model
+            "contact_name": contact_name, "contact_role": contact_role, "company": company or None,
+            "connection": connection or None, "channel": channel, "minutes": int(minutes),
+            "my_name": my_name or None, "about_me": background or None, "goal": goal or None,
+        })
     except ValidationError as exc:
         yield "", "", "", error_markdown(validation_line(exc))
         return
     slots = template_slots(request)
     yield "", "_Checking…_", "", "Drafting…"
     try:
-        for event in stream_outreach(deps, request):
+        for event in workflow().stream_outreach(deps, request):
             if "draft" in event:
                 draft = event["draft"]
                 text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body

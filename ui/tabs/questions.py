@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -19,7 +20,6 @@ from pydantic import ValidationError
 from agent.cli import validation_line
 from agent.deps import Deps
 from agent.errors import CoachError
-from agent.questions.graph import stream_questions
 from agent.questions.state import QuestionsRequest
 from agent.screening import screen_questions
 from agent.screening.screen import MAX_QUESTION_CHARS
@@ -39,6 +39,14 @@ STYLE = """<style>
 
 Row = dict[str, Any]
 
+
+
+def workflow() -> ModuleType:
+    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
+    should not spend before it can answer its first page (launch preloads it in the background)."""
+    from agent.questions import graph
+
+    return graph
 
 def new_row(text: str = "", category: str = OWN, rationale: str = "") -> Row:
     return {"text": text, "category": category, "rationale": rationale, "verdict": "empty",
@@ -131,7 +139,7 @@ def prepare(
         return
     yield None, "Preparing questions…"
     try:
-        for event in stream_questions(deps, request):
+        for event in workflow().stream_questions(deps, request):
             if "plan" in event:
                 plan = event["plan"]
                 rows = [new_row(q.text, q.category, q.rationale) for q in plan.questions][:MAX_ROWS]

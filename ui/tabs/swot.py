@@ -13,17 +13,16 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import gradio as gr
 
 from agent.deps import Deps
 from agent.errors import CoachError
-from agent.swot.graph import stream_swot
-from agent.swot.nodes import default_summarise
 from agent.swot.notes import check_pasted
 from agent.swot.report import report_markdown
-from agent.swot.state import NoteInput, SwotItem, SwotReport, SwotRequest
+from agent.swot.state import NoteInput, SwotItem, SwotReport, SwotRequest, default_summarise
 from ui.render import error_markdown
 
 MODEL_GROUP = "embedded-model"
@@ -34,6 +33,14 @@ QUADRANTS = [("strengths", "Strengths", "about you"), ("weaknesses", "Weaknesses
 STAGES = {"split": "Reading the notes…", "classified": "Sorting sentences…",
           "compared": "Comparing sources…", "summarising": "Wording summaries…"}
 
+
+
+def workflow() -> ModuleType:
+    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
+    should not spend before it can answer its first page (launch preloads it in the background)."""
+    from agent.swot import graph
+
+    return graph
 
 def contact_choices(deps: Deps) -> list[tuple[str, int]]:
     out = []
@@ -166,7 +173,7 @@ def build_swot(deps: Deps, contact_id: int | None, interview_ids: list[int] | No
         return
     yield _blank("Reading the notes…")
     try:
-        for event in stream_swot(deps, request):
+        for event in workflow().stream_swot(deps, request):
             if "report" in event:
                 report: SwotReport = event["report"]
                 deps.db.save_swot(int(contact_id) if contact_id is not None else None,
