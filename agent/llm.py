@@ -31,7 +31,7 @@ def make_client(settings: Settings, base_url: str | None = None) -> openai.OpenA
     return openai.OpenAI(
         base_url=url,
         api_key=settings.api_key or "not-needed-for-local",
-        timeout=httpx.Timeout(settings.request_timeout, connect=5.0),
+        timeout=openai.Timeout(settings.request_timeout, connect=5.0),
         max_retries=settings.max_retries,
     )
 
@@ -134,7 +134,7 @@ class OpenAIChatModel:
                 delta = chunk.choices[0].delta
                 if delta is not None and delta.content:
                     yield delta.content
-        except (httpx.HTTPError, openai.APIError) as exc:
+        except (httpx.HTTPError, openai.APIError) as exc:  # openai 2.x lets httpx's errors through
             raise ModelError("model server stream broke off") from exc
 
     def structured(

@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):  # type: ignore[attr-defined]
-        pytest.fail("Debian chromium is missing: run `make test` (it installs it) or apt-get install chromium")
+        pytest.fail("Debian chromium is missing: run `make test` (it installs it) "
+                    "or apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -54,6 +54,7 @@ def test_long_list_is_split_with_its_lead_in_repeated() -> None:
 
 
 def test_plain_text_headings_are_detected() -> None:
-    text = "Preparing questions\n\nResearch the company first. Then list questions.\n\nAfter the call\n\nSend thanks."
+    text = ("Preparing questions\n\nResearch the company first. Then list questions.\n\n"
+            "After the call\n\nSend thanks.")
     chunks = chunk_document(text, "notes.txt", plain_text=True)
     assert [c.metadata["section"] for c in chunks] == ["Preparing questions", "After the call"]

@@ -71,7 +71,9 @@ def test_bad_input_is_one_line_exit_2_and_saves_nothing(run_cli, deps: Deps, arg
     assert deps.db.drafts() == []
 
 
-def test_missing_model_file_is_one_line_exit_2(tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_missing_model_file_is_one_line_exit_2(  # type: ignore[no-untyped-def]
+    tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch,
+) -> None:
     monkeypatch.setenv("COACH_MODEL_PATH", str(tmp_path / "missing.gguf"))
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with pytest.raises(SystemExit) as exc:

@@ -31,6 +31,7 @@ class Endpoint:
         self.headers: list[dict[str, str]] = []
         self.reply: tuple[int, str] = (200, "")
         self.delay = 0.0
+        self.raw: bytes | None = None  # a whole HTTP response written as is, then hang up
 
 
 def completion(content: str) -> str:
@@ -51,6 +52,10 @@ def endpoint() -> Iterator[tuple[Endpoint, str]]:
             state.bodies.append(json.loads(self.rfile.read(length)))
             state.headers.append({k.lower(): v for k, v in self.headers.items()})
             time.sleep(state.delay)
+            if state.raw is not None:
+                self.wfile.write(state.raw)
+                self.close_connection = True
+                return
             status, body = state.reply
             self.send_response(status)
             self.send_header("content-type", "application/json")
@@ -120,6 +125,21 @@ def test_hung_server_times_out(endpoint) -> None:  # type: ignore[no-untyped-def
     state.reply = (200, completion("late"))
     with pytest.raises(ModelError, match="timed out"):
         model(url, timeout=0.5).complete([{"role": "user", "content": "U"}], max_tokens=8)
+
+
+def test_stream_cut_off_midway_is_a_model_error(endpoint) -> None:  # type: ignore[no-untyped-def]
+    state, url = endpoint
+    chunk = json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                        "choices": [{"index": 0, "delta": {"content": "Hello"}, "finish_reason": None}]})
+    event = f"data: {chunk}\n\n".encode()
+    # The headers promise more body than is sent before the connection closes.
+    state.raw = (b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                 b"content-length: %d\r\n\r\n" % (len(event) + 500)) + event
+    got: list[str] = []
+    with pytest.raises(ModelError, match="broke off"):
+        for delta in model(url).stream([{"role": "user", "content": "U"}], max_tokens=8):
+            got.append(delta)
+    assert got == ["Hello"]
 
 
 def test_server_down_is_a_model_error() -> None:

@@ -114,7 +114,8 @@ def test_capable_model_writes_whole_draft_but_validators_still_rule(
     assert draft.body == good_body and failed(draft) == []
     assert "<guidance>" in fake_llm.calls[0].messages[0]["content"]
 
-    fake_llm.outcomes.append(json.dumps({"subject": "Job inquiry", "body": "Please hire me. Resume attached."}))
+    fake_llm.outcomes.append(
+        json.dumps({"subject": "Job inquiry", "body": "Please hire me. Resume attached."}))
     draft = draft_outreach(deps, request())
     assert "hire" not in draft.body and failed(draft) == []
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from agent.outreach import rules
 from agent.outreach.state import OutreachRequest
-from agent.outreach.template import FIXED_TEXT, about_sentence, connection_sentence, field_of, strip_job_clauses
+from agent.outreach.template import (
+    FIXED_TEXT,
+    about_sentence,
+    connection_sentence,
+    field_of,
+    strip_job_clauses,
+)
 
 
 def test_length_limits_per_channel() -> None:
@@ -44,7 +50,8 @@ def test_grounding_flags_invented_claims() -> None:
 
 
 def test_paragraph_count_ignores_greeting_and_sign_off() -> None:
-    body = "Hi Ann,\n\nOne short paragraph here with words.\n\nA second paragraph asking for time.\n\nThank you,\nSam Lee"
+    body = ("Hi Ann,\n\nOne short paragraph here with words.\n\n"
+            "A second paragraph asking for time.\n\nThank you,\nSam Lee")
     assert rules.check_paragraphs(body, "email").passed
     three = body.replace("time.", "time.\n\nA third paragraph that rambles on and on.")
     assert not rules.check_paragraphs(three, "email").passed
