@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from langgraph.config import get_stream_writer
 from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
@@ -40,6 +39,7 @@ from agent.mock.state import MAX_TURN_CHARS, Feedback, MockState, TurnRecord
 from agent.mock.turns import NAMED_INTRO, TurnReader, load_priority
 from agent.mock.validate import early_stop, reply_problems, tidy_reply
 from agent.text.words import sentences, word_count
+from agent.workflow import emit
 
 ReaderFactory = Callable[[dict[str, Any]], TurnReader]
 REPLY_MAX_TOKENS = 80
@@ -52,13 +52,6 @@ EXTRA_TURNS_AFTER_TIME = 2
 
 class SummaryText(BaseModel):
     summary: str = Field(..., max_length=700, description="One short paragraph to the user")
-
-
-def _emit(event: dict[str, Any]) -> None:
-    try:
-        get_stream_writer()(event)
-    except RuntimeError:
-        pass  # Called outside a streaming run.
 
 
 def default_reader_factory(deps: Deps) -> ReaderFactory:
@@ -212,7 +205,7 @@ def make_nodes(deps: Deps, reader_factory: ReaderFactory | None = None) -> dict[
                                 {"role": "assistant", "content": reply}])
         transcript = [*state.get("transcript", []), {"role": "user", "text": record["text"]},
                       {"role": "contact", "text": reply}]
-        _emit({"type": "reply", "turn": index, "text": reply, "origin": origin, "route": route,
+        emit({"type": "reply", "turn": index, "text": reply, "origin": origin, "route": route,
                "elapsed": elapsed, "limit": limit})
         return {"turns": turns, "transcript": transcript, "messages": history, "clock": clock,
                 "used_sections": used[-3:], "pending": None}
@@ -279,7 +272,7 @@ def make_nodes(deps: Deps, reader_factory: ReaderFactory | None = None) -> dict[
             for delta in deps.llm.stream(request_messages, max_tokens=REPLY_MAX_TOKENS,
                                          temperature=0.5, stop=STOP):
                 buffer += delta
-                _emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
+                emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
                 if early_stop(buffer):
                     break
         except ModelError:

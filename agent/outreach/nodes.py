@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langgraph.config import get_stream_writer
 from pydantic import BaseModel, Field
 
 import prompts
@@ -28,6 +27,7 @@ from agent.outreach.state import Check, OutreachDraft, OutreachState
 from agent.retrieval import hybrid_query
 from agent.text.partial_json import partial_string_field
 from agent.text.words import word_count
+from agent.workflow import emit
 
 MAX_REPAIRS = 2
 
@@ -39,13 +39,6 @@ class InterestSentence(BaseModel):
 class FullDraft(BaseModel):
     subject: str = Field(..., max_length=120)
     body: str = Field(..., max_length=1500)
-
-
-def _emit(event: dict[str, Any]) -> None:
-    try:
-        get_stream_writer()(event)
-    except RuntimeError:
-        pass  # Called outside a streaming run.
 
 
 def allowed_text(state: OutreachState) -> list[str]:
@@ -91,7 +84,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
             for delta in deps.llm.stream(messages, max_tokens=64, temperature=0.4,
                                          schema=InterestSentence):
                 buffer += delta
-                _emit({"slot": "interest", "text": partial_string_field(buffer, "sentence")})
+                emit({"slot": "interest", "text": partial_string_field(buffer, "sentence")})
             sentence = InterestSentence.model_validate_json(buffer).sentence.strip()
         except (ModelError, ValueError):
             return {"origin": {**state["origin"], "interest": "template"}}
@@ -99,7 +92,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         vectors = deps.encoder.encode([sentence, state["template_slots"]["interest"]])
         similarity = float(vectors[0] @ vectors[1])
         if slot_problems(sentence, allowed_text(state), similarity):
-            _emit({"slot": "interest", "text": state["template_slots"]["interest"]})
+            emit({"slot": "interest", "text": state["template_slots"]["interest"]})
             return {"origin": {**state["origin"], "interest": "template"}}
         slots["interest"] = sentence
         return {"slots": slots, "origin": {**state["origin"], "interest": "model"}}
@@ -117,7 +110,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         try:
             for delta in deps.llm.stream(messages, max_tokens=400, schema=FullDraft):
                 buffer += delta
-                _emit({"slot": "body", "text": partial_string_field(buffer, "body")})
+                emit({"slot": "body", "text": partial_string_field(buffer, "body")})
             draft = FullDraft.model_validate_json(buffer)
         except (ModelError, ValueError):
             return {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from langgraph.config import get_stream_writer
 
 from agent.deps import Deps
 from agent.errors import ModelError
@@ -27,6 +26,7 @@ from agent.questions.tailor import (
     rephrase_problems,
 )
 from agent.screening.screen import decisions_for, folded_vectors
+from agent.workflow import emit
 
 SHORTLIST = 60
 CLOSING_OPTIONS = 4
@@ -45,13 +45,6 @@ FAMILY_REASONS = {
     "resources": "Where to keep learning (TIARA: resources).",
     "referrals": "Close by asking for more than one name to talk to next (Bolles).",
 }
-
-
-def _emit(event: dict[str, Any]) -> None:
-    try:
-        get_stream_writer()(event)
-    except RuntimeError:
-        pass  # Called outside a streaming run.
 
 
 def slots_for(state: QuestionsState) -> Slots:
@@ -86,7 +79,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         ordered = sorted(candidates, key=lambda c: -c.score)
         closing = [c for c in ordered if rank.is_closing(c)][:CLOSING_OPTIONS]
         shortlist = [c for c in ordered if c not in closing][:SHORTLIST] + closing
-        _emit({"stage": "retrieved", "count": len(shortlist)})
+        emit({"stage": "retrieved", "count": len(shortlist)})
         return {"candidates": shortlist, "dropped": {"unfillable": len(row) - len(candidates)}}
 
     def score_and_screen(state: QuestionsState) -> dict[str, Any]:
@@ -109,13 +102,13 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         unique, _ = rank.drop_near_duplicates(kept, np.array(kept_vectors))
         dropped = {**state.get("dropped", {}), "screened_out": flagged, "web_searchable": found,
                    "near_duplicates": len(kept) - len(unique)}
-        _emit({"stage": "screened", "count": len(unique)})
+        emit({"stage": "screened", "count": len(unique)})
         return {"candidates": unique, "dropped": dropped}
 
     def rank_and_fit(state: QuestionsState) -> dict[str, Any]:
         count = rank.questions_that_fit(state["request"].minutes)
         selected, reserve = rank.select(state["candidates"], count)
-        _emit({"stage": "ranked", "questions": [c.text for c in selected]})
+        emit({"stage": "ranked", "questions": [c.text for c in selected]})
         return {"selected": selected, "reserve": reserve}
 
     def phrase_with_model(state: QuestionsState) -> dict[str, Any]:
@@ -132,7 +125,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
             if text:
                 by_id[c.id].text = text
                 by_id[c.id].phrasing = "model"
-                _emit({"stage": "phrased", "id": c.id, "text": text})
+                emit({"stage": "phrased", "id": c.id, "text": text})
         return {"selected": selected}
 
     def _rephrase(original: str, slots: Slots) -> str | None:

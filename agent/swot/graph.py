@@ -1,12 +1,11 @@
-"""The SWOT workflow as a LangGraph graph, built per call site by `build_graph(deps)`."""
+"""The SWOT workflow as a LangGraph graph: one straight line of nodes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from langgraph.graph import END, START, StateGraph
-
+from agent import workflow
 from agent.deps import Deps
 from agent.swot.nodes import make_nodes
 from agent.swot.state import SwotReport, SwotRequest, SwotState
@@ -16,27 +15,17 @@ ORDER = ("split_notes", "classify_notes", "extract_items", "compare_sources", "s
 
 
 def build_graph(deps: Deps) -> Any:
-    nodes = make_nodes(deps)
-    graph = StateGraph(SwotState)
-    for name in ORDER:
-        graph.add_node(name, nodes[name])
-    graph.add_edge(START, ORDER[0])
-    for before, after in zip(ORDER, ORDER[1:], strict=False):
-        graph.add_edge(before, after)
-    graph.add_edge(ORDER[-1], END)
-    return graph.compile()
+    return workflow.linear_graph(SwotState, make_nodes(deps), ORDER)
+
+
+def _graph(deps: Deps) -> Any:
+    return deps.cached("swot_graph", lambda: build_graph(deps))
 
 
 def run_swot(deps: Deps, request: SwotRequest) -> SwotReport:
-    graph = deps.cached("swot_graph", lambda: build_graph(deps))
-    return graph.invoke({"request": request})["report"]  # type: ignore[no-any-return]
+    return workflow.run(_graph(deps), request, "report")  # type: ignore[no-any-return]
 
 
 def stream_swot(deps: Deps, request: SwotRequest) -> Iterator[dict[str, Any]]:
     """Yield {'stage', ...} progress events, then {'report': SwotReport}."""
-    graph = deps.cached("swot_graph", lambda: build_graph(deps))
-    for mode, payload in graph.stream({"request": request}, stream_mode=["custom", "updates"]):
-        if mode == "custom":
-            yield payload
-        elif mode == "updates" and "finish" in payload:
-            yield {"report": payload["finish"]["report"]}
+    return workflow.stream(_graph(deps), request, "report")

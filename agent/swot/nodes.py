@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from langgraph.config import get_stream_writer
 from pydantic import BaseModel, Field, create_model
 
 import prompts
@@ -31,6 +30,7 @@ from agent.swot.state import (
     default_summarise,
 )
 from agent.text.words import stem, word_count, words
+from agent.workflow import emit
 
 GAP_COVERED = 0.5
 SUMMARY_MAX_ITEMS = 6
@@ -40,13 +40,6 @@ SUMMARY_FUNCTION_WORDS = set(
     "both several two three main key some most also while yet however overall mixed need needs "
     "needed".split()
 )
-
-
-def _emit(event: dict[str, Any]) -> None:
-    try:
-        get_stream_writer()(event)
-    except RuntimeError:
-        pass  # Called outside a streaming run.
 
 
 def summary_problems(line: str, evidence: list[str]) -> list[str]:
@@ -93,7 +86,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
                 raise InputError(f"{note.source} holds no sentences to analyse")
         if len(sentences) > MAX_SENTENCES:
             raise InputError(f"the notes hold {len(sentences)} sentences; the limit is {MAX_SENTENCES}")
-        _emit({"stage": "split", "sentences": len(sentences), "ignored": len(ignored)})
+        emit({"stage": "split", "sentences": len(sentences), "ignored": len(ignored)})
         return {"sentences": sentences, "ignored": ignored}
 
     def classify_notes(state: SwotState) -> dict[str, Any]:
@@ -103,7 +96,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         labels = classify_vectors(deps, texts, vectors)
         labelled = [Labelled(s, label, conf, vec)
                     for s, (label, conf), vec in zip(sentences, labels, vectors, strict=True)]
-        _emit({"stage": "classified", "sentences": len(labelled)})
+        emit({"stage": "classified", "sentences": len(labelled)})
         return {"labelled": labelled}
 
     def extract_items(state: SwotState) -> dict[str, Any]:
@@ -149,7 +142,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         if len({n.source for n in state["request"].notes}) < 2:
             return {"conflicts": []}
         conflicts = find_conflicts(state["labelled"])
-        _emit({"stage": "compared", "conflicts": len(conflicts)})
+        emit({"stage": "compared", "conflicts": len(conflicts)})
         return {"conflicts": conflicts}
 
     def summarise_quadrants(state: SwotState) -> dict[str, Any]:
@@ -164,7 +157,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
                     for key in wanted if len(state["items"][key]) >= least}
         if not evidence:
             return {"summaries": {}}
-        _emit({"stage": "summarising", "quadrants": list(evidence)})
+        emit({"stage": "summarising", "quadrants": list(evidence)})
         sections = "\n".join(
             f'<section name="{key}">\n'
             + "\n".join(f"- {s[:SUMMARY_MAX_CHARS]}" for s in lines[:SUMMARY_MAX_ITEMS])

@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from langgraph.config import get_stream_writer
 from pydantic import BaseModel, Field
 
 import prompts
@@ -27,6 +26,7 @@ from agent.thankyou import template as tpl
 from agent.thankyou.point import HTML_COMMENT, Classifier, choose_point, is_instruction, note_sentences
 from agent.thankyou.rules import THANK_YOU_WORD_LIMIT, point_slot_problems, run_checks
 from agent.thankyou.state import ThankYouDraft, ThankYouState
+from agent.workflow import emit
 
 MAX_REPAIRS = 2
 WARM_WORDS = ("really truly so much especially exactly needed helpful useful great valuable insightful "
@@ -43,13 +43,6 @@ class PointSentence(BaseModel):
 class FullNote(BaseModel):
     subject: str = Field(..., max_length=120)
     body: str = Field(..., max_length=1500)
-
-
-def _emit(event: dict[str, Any]) -> None:
-    try:
-        get_stream_writer()(event)
-    except RuntimeError:
-        pass  # Called outside a streaming run.
 
 
 def clean_notes(notes: str) -> str:
@@ -109,7 +102,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         try:
             for delta in deps.llm.stream(messages, max_tokens=80, temperature=0.3, schema=PointSentence):
                 buffer += delta
-                _emit({"slot": "point", "text": partial_string_field(buffer, "sentence")})
+                emit({"slot": "point", "text": partial_string_field(buffer, "sentence")})
             sentence = PointSentence.model_validate_json(buffer).sentence.strip()
         except (ModelError, ValueError):
             return {"origin": {**state["origin"], "point": "template"}}
@@ -120,7 +113,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         if not THANKING.search(sentence):
             problems.append("does not thank them")
         if problems:
-            _emit({"slot": "point", "text": template_sentence})
+            emit({"slot": "point", "text": template_sentence})
             return {"origin": {**state["origin"], "point": "template"}}
         return {"slots": {**state["slots"], "point": sentence},
                 "origin": {**state["origin"], "point": "model"}}
@@ -137,7 +130,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         try:
             for delta in deps.llm.stream(messages, max_tokens=400, schema=FullNote):
                 buffer += delta
-                _emit({"slot": "body", "text": partial_string_field(buffer, "body")})
+                emit({"slot": "body", "text": partial_string_field(buffer, "body")})
             note = FullNote.model_validate_json(buffer)
         except (ModelError, ValueError):
             return {}
