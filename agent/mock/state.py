@@ -11,6 +11,8 @@ from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field, field_validator
 
+from agent.text.fields import optional_text
+
 FlagKind = Literal[
     "job_request", "personal_compensation", "confidential_information", "politics_religion",
     "personal_life", "negativity", "no_introduction", "no_thanks", "no_referral_ask", "over_time",
@@ -38,10 +40,7 @@ class MockRequest(BaseModel):
     @field_validator("contact_role", "contact_name", "company", "seniority", "notes", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = " ".join(value.split())
-            return value or None
-        return value
+        return optional_text(value)
 
 
 class ScreenView(TypedDict):

@@ -6,14 +6,9 @@ from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field, field_validator
 
+from agent.text.fields import optional_text, required_text
+
 Channel = Literal["email", "linkedin"]
-
-
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(value.split())
-    return value or None
 
 
 class OutreachRequest(BaseModel):
@@ -32,17 +27,12 @@ class OutreachRequest(BaseModel):
     @field_validator("contact_name", "contact_role", mode="before")
     @classmethod
     def _required_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            cleaned = _clean(value)
-            if not cleaned:
-                raise ValueError("must not be empty")
-            return cleaned
-        return value
+        return required_text(value)
 
     @field_validator("company", "connection", "about_me", "goal", "my_name", mode="before")
     @classmethod
     def _optional_text(cls, value: Any) -> Any:
-        return _clean(value) if isinstance(value, str) else value
+        return optional_text(value)
 
 
 class Check(BaseModel):

@@ -6,15 +6,10 @@ from typing import Any, TypedDict
 
 from pydantic import BaseModel, Field, field_validator
 
+from agent.text.fields import optional_text, required_text
+
 MIN_MINUTES = 5
 MAX_MINUTES = 120
-
-
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(value.split())
-    return value or None
 
 
 class QuestionsRequest(BaseModel):
@@ -30,17 +25,12 @@ class QuestionsRequest(BaseModel):
     @field_validator("contact_role", mode="before")
     @classmethod
     def _required_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            cleaned = _clean(value)
-            if not cleaned:
-                raise ValueError("must not be empty")
-            return cleaned
-        return value
+        return required_text(value)
 
     @field_validator("company", "industry", "goal", mode="before")
     @classmethod
     def _optional_text(cls, value: Any) -> Any:
-        return _clean(value) if isinstance(value, str) else value
+        return optional_text(value)
 
 
 class PreparedQuestion(BaseModel):

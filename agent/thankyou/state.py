@@ -8,6 +8,7 @@ from typing import Any, Literal, TypedDict
 from pydantic import BaseModel, Field, field_validator
 
 from agent.outreach.state import Check
+from agent.text.fields import optional_text, required_text
 
 NOTES_MAX_BYTES = 200_000
 PointKind = Literal["advice", "insight"]
@@ -34,19 +35,12 @@ class ThankYouRequest(BaseModel):
     @field_validator("contact_name", mode="before")
     @classmethod
     def _required_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            cleaned = " ".join(value.split())
-            if not cleaned:
-                raise ValueError("must not be empty")
-            return cleaned
-        return value
+        return required_text(value)
 
     @field_validator("contact_role", "my_name", mode="before")
     @classmethod
     def _optional_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return " ".join(value.split()) or None
-        return value
+        return optional_text(value)
 
     @field_validator("notes")
     @classmethod

@@ -1,0 +1,24 @@
+"""What every request model does to the short text fields a user types: fold runs of white space
+(pasted text brings newlines and tabs), and treat a blank answer as no answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def optional_text(value: Any) -> Any:
+    """Folded text, or None when nothing but white space was given; non-strings pass through for
+    the field's own type check."""
+    if isinstance(value, str):
+        return " ".join(value.split()) or None
+    return value
+
+
+def required_text(value: Any) -> Any:
+    """Folded text; blank is refused with the message the CLI and UI show."""
+    if isinstance(value, str):
+        folded = " ".join(value.split())
+        if not folded:
+            raise ValueError("must not be empty")
+        return folded
+    return value
