@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from agent.errors import ConfigError, ModelError
+from agent.serve_model import PARENT_ENV
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -76,7 +77,7 @@ class EmbeddedModelServer:
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", "agent.serve_model",  # llama_cpp.server, ended with its parent
             "--model", str(self.model_path),
             "--model_alias", self.alias,
             "--host", "127.0.0.1",
@@ -100,7 +101,8 @@ class EmbeddedModelServer:
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError("llama-cpp-python is not installed: run `make run` or `make install`")
         self._proc = subprocess.Popen(
-            self.command(), stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            self.command(), stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, PARENT_ENV: str(os.getpid())},
         )
         atexit.register(self.stop)
         self._wait_ready()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from typing import Any
 
@@ -56,9 +57,21 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
         app.launch(**launch_options(host, port, block=False))
         warm.start()
         return app
-    threading.Timer(2.0, warm.start).start()
-    app.launch(**launch_options(host, port, block=True))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` shuts down like Ctrl+C does
+    timer = threading.Timer(2.0, warm.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        app.launch(**launch_options(host, port, block=True))
+    finally:  # Ctrl+C or SIGTERM: stop the model server rather than leave it to the exit hooks
+        timer.cancel()
+        deps.close()
     return app
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def launch_options(host: str, port: int, *, block: bool) -> dict[str, Any]:
