@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 CHILD = ("import sys; from agent.serve_model import watch_parent; "
          "watch_parent(int(sys.argv[1]), interval=0.05)")
 # The "app": starts the watcher with its own pid, reports the watcher's pid, then dies without
@@ -44,3 +46,66 @@ def test_server_command_goes_through_the_launcher(tmp_path) -> None:  # type: ig
     command = EmbeddedModelServer(gguf, alias="m", threads=2).command()
     assert command[1:3] == ["-m", "agent.serve_model"]
     assert command[command.index("--host") + 1] == "127.0.0.1"
+
+
+def collect(iterator, limit: int | None = None):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from agent.serve_model import iterate_pipelined
+
+    async def consume() -> list[object]:
+        got: list[object] = []
+        stream = iterate_pipelined(iterator)
+        async for item in stream:
+            got.append(item)
+            if limit is not None and len(got) == limit:
+                await stream.aclose()  # type: ignore[attr-defined]
+                break
+        return got
+
+    return asyncio.run(consume())
+
+
+def test_pipelined_stream_keeps_order_and_closes_the_generator() -> None:
+    closed: list[bool] = []
+
+    def tokens():  # type: ignore[no-untyped-def]
+        try:
+            yield from range(50)
+        finally:
+            closed.append(True)
+
+    assert collect(tokens()) == list(range(50))
+    assert closed == [True]
+
+
+def test_pipelined_stream_raises_the_generators_error_on_the_loop() -> None:
+    def tokens():  # type: ignore[no-untyped-def]
+        yield "a"
+        raise ValueError("llama failed")
+
+    with pytest.raises(ValueError, match="llama failed"):
+        collect(tokens())
+
+
+def test_pipelined_stream_stops_generating_when_the_client_goes_away() -> None:
+    import threading
+
+    produced: list[int] = []
+    release = threading.Event()
+
+    def tokens():  # type: ignore[no-untyped-def]
+        for i in range(1000):
+            produced.append(i)
+            yield i
+            release.wait(0.01)
+
+    assert collect(tokens(), limit=3) == [0, 1, 2]
+    deadline = time.monotonic() + 10
+    count = len(produced)
+    while time.monotonic() < deadline:  # the producer thread winds down at its next token
+        time.sleep(0.1)
+        if len(produced) == count:
+            break
+        count = len(produced)
+    assert len(produced) < 1000
