@@ -50,6 +50,7 @@ def test_server_command_goes_through_the_launcher(tmp_path) -> None:  # type: ig
 
 def collect(iterator, limit: int | None = None):  # type: ignore[no-untyped-def]
     import asyncio
+    import concurrent.futures
 
     from agent.serve_model import iterate_pipelined
 
@@ -63,7 +64,9 @@ def collect(iterator, limit: int | None = None):  # type: ignore[no-untyped-def]
                 break
         return got
 
-    return asyncio.run(consume())
+    # A fresh thread: a session-wide browser fixture may keep an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, consume()).result()
 
 
 def test_pipelined_stream_keeps_order_and_closes_the_generator() -> None:
