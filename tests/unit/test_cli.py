@@ -11,26 +11,6 @@ from agent.deps import Deps
 from tests.fakes import FakeChatModel
 
 
-@pytest.fixture
-def run_cli(deps: Deps, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    import importlib
-
-    for name in cli.COMMAND_MODULES:
-        module = importlib.import_module(name)
-        if hasattr(module, "deps_from"):
-            monkeypatch.setattr(module, "deps_from", lambda args: deps)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def test_outreach_json_contract(run_cli, fake_llm: FakeChatModel, deps: Deps) -> None:  # type: ignore[no-untyped-def]
     fake_llm.default = "{}"
     code, out, err = run_cli("outreach", "--contact-name", "Ana Ruiz", "--contact-role", "Nurse",

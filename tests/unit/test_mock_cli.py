@@ -3,14 +3,11 @@ input as one line with exit status 2."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from agent import cli
-from agent.cli import mock_cmd
 from agent.deps import Deps
 from agent.mock.graph import build_graph, sqlite_saver
 from tests.unit.mock_helpers import scripted_reader
@@ -25,22 +22,12 @@ SCRIPT = [
 
 
 @pytest.fixture
-def run_cli(deps: Deps, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(mock_cmd, "deps_from", lambda args: deps)
+def run_cli(run_cli, deps: Deps):  # type: ignore[no-untyped-def]
+    """The shared runner, with a scripted screen and an empty stdin unless a test gives one."""
     reader = scripted_reader({SCRIPT[1]: "job_request"})
     deps.cached("mock_graph", lambda: build_graph(deps, sqlite_saver(deps.settings),
                                                   reader_factory=lambda _r: reader))
-
-    def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return lambda *argv, stdin="": run_cli(*argv, stdin=stdin)
 
 
 def script_file(tmp_path: Path, lines: list[str]) -> str:

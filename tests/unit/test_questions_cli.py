@@ -2,33 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-
-from agent import cli
-from agent.deps import Deps
-
-
-@pytest.fixture
-def run_cli(deps: Deps, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    import importlib
-
-    for name in ("agent.cli.questions_cmd", "agent.cli.screen_cmd"):
-        monkeypatch.setattr(importlib.import_module(name), "deps_from", lambda args: deps)
-
-    def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_questions_json_contract(run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from agent import cli
 from agent.deps import Deps
 from agent.swot.notes import MAX_NOTE_BYTES, MAX_NOTES
 
@@ -22,23 +21,6 @@ He thinks my statistics coursework is a real plus.
 Insurers are cutting junior analyst roles because of automation.
 Ask Maria Lopez about the claims analytics team.
 """
-
-
-@pytest.fixture
-def run_cli(deps: Deps, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    from agent.cli import swot_cmd
-
-    monkeypatch.setattr(swot_cmd, "deps_from", lambda args: deps)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

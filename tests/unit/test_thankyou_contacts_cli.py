@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from agent import cli
 from agent.deps import Deps
 from agent.thankyou.state import NOTES_MAX_BYTES
 from tests.fakes import FakeChatModel
@@ -21,21 +20,10 @@ NOTES = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "notes" / "
 
 
 @pytest.fixture
-def run(deps: Deps, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    from agent.cli import thankyou_cmd
-
-    monkeypatch.setattr(thankyou_cmd, "deps_from", lambda args: deps)
+def run(run_cli, deps: Deps):  # type: ignore[no-untyped-def]
+    """The shared runner on the test's data folder (the contacts commands read it from --data-dir)."""
     data_dir = str(deps.settings.data_dir)
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = cli.main(["--data-dir", data_dir, *argv])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
+    return lambda *argv: run_cli("--data-dir", data_dir, *argv)
 
 
 def test_thank_you_json_contract(run, fake_llm: FakeChatModel, deps: Deps) -> None:  # type: ignore[no-untyped-def]
