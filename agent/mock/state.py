@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from agent.text.fields import optional_text
+from agent.text.fields import OptionalText, RequiredText
 
 FlagKind = Literal[
     "job_request", "personal_compensation", "confidential_information", "politics_religion",
@@ -26,21 +26,16 @@ MAX_TURN_CHARS = 1000
 class MockRequest(BaseModel):
     """Who the user is rehearsing with, and for how long."""
 
-    contact_role: str = Field(..., min_length=2, max_length=120, description="Their job title")
-    contact_name: str | None = Field(default=None, max_length=100, description="Their name, if known")
-    company: str | None = Field(default=None, max_length=120, description="Their employer (optional)")
+    contact_role: RequiredText = Field(..., min_length=2, max_length=120, description="Their job title")
+    contact_name: OptionalText = Field(default=None, max_length=100, description="Their name, if known")
+    company: OptionalText = Field(default=None, max_length=120, description="Their employer (optional)")
     contact_id: int | None = Field(default=None, ge=1, description="A saved contact to take notes from")
     minutes: int = Field(default=20, ge=5, le=60, description="The agreed length of the call")
-    seniority: str | None = Field(default=None, max_length=40, description="junior, mid-level, senior...")
-    notes: str | None = Field(default=None, max_length=1500, description="What the user knows about them")
+    seniority: OptionalText = Field(default=None, max_length=40, description="junior, mid-level, senior...")
+    notes: OptionalText = Field(default=None, max_length=1500, description="What the user knows about them")
     layout: Literal["stable", "naive"] = Field(
         default="stable", description="Prompt layout; 'naive' rebuilds the prompt per turn (benchmark only)"
     )
-
-    @field_validator("contact_role", "contact_name", "company", "seniority", "notes", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: Any) -> Any:
-        return optional_text(value)
 
 
 class ScreenView(TypedDict):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from agent.text.fields import optional_text, required_text
+from agent.text.fields import OptionalText, RequiredText
 
 Channel = Literal["email", "linkedin"]
 
@@ -14,25 +14,15 @@ Channel = Literal["email", "linkedin"]
 class OutreachRequest(BaseModel):
     """What the user tells us; limits keep a pasted essay from becoming a prompt."""
 
-    contact_name: str = Field(..., min_length=1, max_length=100)
-    contact_role: str = Field(..., min_length=1, max_length=120)
-    company: str | None = Field(None, max_length=120)
-    connection: str | None = Field(None, max_length=240)
-    about_me: str | None = Field(None, max_length=600)
-    goal: str | None = Field(None, max_length=300)
+    contact_name: RequiredText = Field(..., min_length=1, max_length=100)
+    contact_role: RequiredText = Field(..., min_length=1, max_length=120)
+    company: OptionalText = Field(None, max_length=120)
+    connection: OptionalText = Field(None, max_length=240)
+    about_me: OptionalText = Field(None, max_length=600)
+    goal: OptionalText = Field(None, max_length=300)
     channel: Channel = "email"
-    my_name: str | None = Field(None, max_length=80)
+    my_name: OptionalText = Field(None, max_length=80)
     minutes: int = Field(20, ge=10, le=30)
-
-    @field_validator("contact_name", "contact_role", mode="before")
-    @classmethod
-    def _required_text(cls, value: Any) -> Any:
-        return required_text(value)
-
-    @field_validator("company", "connection", "about_me", "goal", "my_name", mode="before")
-    @classmethod
-    def _optional_text(cls, value: Any) -> Any:
-        return optional_text(value)
 
 
 class Check(BaseModel):

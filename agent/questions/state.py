@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from agent.text.fields import optional_text, required_text
+from agent.text.fields import OptionalText, RequiredText
 
 MIN_MINUTES = 5
 MAX_MINUTES = 120
@@ -15,22 +15,12 @@ MAX_MINUTES = 120
 class QuestionsRequest(BaseModel):
     """What the user tells us about the conversation; limits keep pasted essays out of prompts."""
 
-    contact_role: str = Field(..., min_length=1, max_length=120)
-    company: str | None = Field(None, max_length=120)
-    industry: str | None = Field(None, max_length=120)
-    goal: str | None = Field(None, max_length=300)
+    contact_role: RequiredText = Field(..., min_length=1, max_length=120)
+    company: OptionalText = Field(None, max_length=120)
+    industry: OptionalText = Field(None, max_length=120)
+    goal: OptionalText = Field(None, max_length=300)
     minutes: int = Field(20, ge=MIN_MINUTES, le=MAX_MINUTES)
     rephrase: bool = Field(True, description="Let the model reword questions (validated)")
-
-    @field_validator("contact_role", mode="before")
-    @classmethod
-    def _required_text(cls, value: Any) -> Any:
-        return required_text(value)
-
-    @field_validator("company", "industry", "goal", mode="before")
-    @classmethod
-    def _optional_text(cls, value: Any) -> Any:
-        return optional_text(value)
 
 
 class PreparedQuestion(BaseModel):

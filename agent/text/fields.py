@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 
 def optional_text(value: Any) -> Any:
@@ -22,3 +24,8 @@ def required_text(value: Any) -> Any:
             raise ValueError("must not be empty")
         return folded
     return value
+
+
+# Field types for request models: the clean-up runs before the field's own length checks.
+OptionalText = Annotated[str | None, BeforeValidator(optional_text)]
+RequiredText = Annotated[str, BeforeValidator(required_text)]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal, TypedDict
+from typing import Literal, TypedDict
 
 from pydantic import BaseModel, Field, field_validator
 
 from agent.outreach.state import Check
-from agent.text.fields import optional_text, required_text
+from agent.text.fields import OptionalText, RequiredText
 
 NOTES_MAX_BYTES = 200_000
 PointKind = Literal["advice", "insight"]
@@ -26,21 +26,11 @@ class ThankYouRequest(BaseModel):
     """The notes of one conversation and who it was with; limits keep the prompt small."""
 
     notes: str = Field(..., min_length=1, max_length=NOTES_MAX_BYTES)
-    contact_name: str = Field(..., min_length=1, max_length=100)
-    contact_role: str | None = Field(default=None, max_length=120)
-    my_name: str | None = Field(default=None, max_length=80)
+    contact_name: RequiredText = Field(..., min_length=1, max_length=100)
+    contact_role: OptionalText = Field(default=None, max_length=120)
+    my_name: OptionalText = Field(default=None, max_length=80)
     interview_time: datetime = Field(default_factory=_now, description="When the conversation was")
     written_at: datetime = Field(default_factory=_now, description="When the note is drafted")
-
-    @field_validator("contact_name", mode="before")
-    @classmethod
-    def _required_text(cls, value: Any) -> Any:
-        return required_text(value)
-
-    @field_validator("contact_role", "my_name", mode="before")
-    @classmethod
-    def _optional_text(cls, value: Any) -> Any:
-        return optional_text(value)
 
     @field_validator("notes")
     @classmethod
