@@ -8,10 +8,11 @@ with one user turn per line. `--thread ID` continues a session that was interrup
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from agent.cli import emit
@@ -25,13 +26,9 @@ MAX_SCRIPT_LINES = 200
 MAX_SCRIPT_BYTES = 200_000
 
 
+# The workflow loads LangGraph (~0.7 s), so it is imported on first use rather than at start-up.
+workflow = functools.partial(importlib.import_module, "agent.mock.graph")
 
-def workflow() -> ModuleType:
-    """The mock workflow, imported when a command runs: with langgraph it costs ~0.7 s that
-    `coach --help` and every other command should not pay."""
-    from agent.mock import graph
-
-    return graph
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("mock", help="rehearse an informational interview, then get feedback")

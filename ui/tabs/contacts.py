@@ -8,10 +8,11 @@ between browser sessions until it is saved.
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib
 from collections.abc import Iterator
 from datetime import date
-from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -37,13 +38,9 @@ RESPONSIVENESS_NOTE = {
 }
 
 
+# The workflow loads LangGraph (~0.7 s), so it is imported on first use rather than at start-up.
+workflow = functools.partial(importlib.import_module, "agent.thankyou.graph")
 
-def workflow() -> ModuleType:
-    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
-    should not spend before it can answer its first page (launch preloads it in the background)."""
-    from agent.thankyou import graph
-
-    return graph
 
 def _today() -> date:
     return service.now_local().date()

@@ -9,11 +9,12 @@ rehearsal up from the checkpointer. Handlers are plain functions.
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib
 import os
 import secrets
 from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -32,13 +33,9 @@ STORAGE_KEY = "coach-mock-thread"
 Chat = list[dict[str, str]]
 
 
+# The workflow loads LangGraph (~0.7 s), so it is imported on first use rather than at start-up.
+workflow = functools.partial(importlib.import_module, "agent.mock.graph")
 
-def workflow() -> ModuleType:
-    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
-    should not spend before it can answer its first page (launch preloads it in the background)."""
-    from agent.mock import graph
-
-    return graph
 
 def contact_choices(deps: Deps) -> list[tuple[str, str]]:
     choices = [(NO_CONTACT, "")]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -19,13 +20,9 @@ from ui.render import checks_markdown, error_markdown, sources_markdown
 MODEL_GROUP = "embedded-model"
 
 
+# The workflow loads LangGraph (~0.7 s), so it is imported on first use rather than at start-up.
+workflow = functools.partial(importlib.import_module, "agent.outreach.graph")
 
-def workflow() -> ModuleType:
-    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
-    should not spend before it can answer its first page (launch preloads it in the background)."""
-    from agent.outreach import graph
-
-    return graph
 
 def save_profile(deps: Deps, name: str, background: str, goal: str) -> str:
     if len(name) > 80 or len(background) > 600 or len(goal) > 300:

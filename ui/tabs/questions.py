@@ -9,9 +9,10 @@ are plain functions of `deps` and values, tested without a server.
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib
 from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -40,13 +41,9 @@ STYLE = """<style>
 Row = dict[str, Any]
 
 
+# The workflow loads LangGraph (~0.7 s), so it is imported on first use rather than at start-up.
+workflow = functools.partial(importlib.import_module, "agent.questions.graph")
 
-def workflow() -> ModuleType:
-    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
-    should not spend before it can answer its first page (launch preloads it in the background)."""
-    from agent.questions import graph
-
-    return graph
 
 def new_row(text: str = "", category: str = OWN, rationale: str = "") -> Row:
     return {"text": text, "category": category, "rationale": rationale, "verdict": "empty",

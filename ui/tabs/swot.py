@@ -7,13 +7,14 @@ Handlers are plain functions (testable without a server). The last result lives 
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib
 import re
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import gradio as gr
@@ -34,13 +35,9 @@ STAGES = {"split": "Reading the notes…", "classified": "Sorting sentences…",
           "compared": "Comparing sources…", "summarising": "Wording summaries…"}
 
 
+# The workflow loads LangGraph (~0.7 s), so it is imported on first use rather than at start-up.
+workflow = functools.partial(importlib.import_module, "agent.swot.graph")
 
-def workflow() -> ModuleType:
-    """The workflow module, imported on first use: with langgraph it costs ~0.7 s, which the app
-    should not spend before it can answer its first page (launch preloads it in the background)."""
-    from agent.swot import graph
-
-    return graph
 
 def contact_choices(deps: Deps) -> list[tuple[str, int]]:
     out = []
