@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from agent import cli
 from agent.bench import concurrency, engine, mock_scaling, report, ttft
 from agent.bench.timing import TimingChatModel, common_prefix
 from tests.fakes import FakeChatModel
+from tests.unit.conftest import invoke
 
 
 def test_summarise_gives_median_and_spread() -> None:
@@ -203,29 +203,20 @@ def test_machine_and_versions_describe_this_host() -> None:
     assert v["python"] and "llama_cpp_python" in v
 
 
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_unknown_group_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_cli(capsys, "bench", "--only", "engine,warp", "--json")
+    code, out, err = invoke(capsys, "bench", "--only", "engine,warp", "--json")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "warp" in err
 
 
 def test_bad_repeats_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(capsys, "bench", "--repeats", "0", "--json")
+    code, _, err = invoke(capsys, "bench", "--repeats", "0", "--json")
     assert code == 2 and "--repeats" in err
 
 
 def test_json_is_one_object_with_machine_model_and_versions(capsys: pytest.CaptureFixture[str],
                                                             tmp_path: object) -> None:
-    code, out, err = run_cli(capsys, "--data-dir", str(tmp_path), "bench", "--only", "memory", "--json")
+    code, out, err = invoke(capsys, "--data-dir", str(tmp_path), "bench", "--only", "memory", "--json")
     assert code == 0, err
     payload = json.loads(out)
     assert {"machine", "versions", "model", "groups", "targets", "load_average_end"} <= set(payload)
