@@ -46,7 +46,7 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     quiet_telemetry()
     from ui.app import create_app
 
-    if not index_is_built(deps.db):
+    if not index_is_built(deps.vectors, deps.db):
         ingest(deps.vectors, deps.db)
     app = create_app(deps)
     app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)

@@ -22,7 +22,7 @@ def deps_from(args: argparse.Namespace) -> Deps:
 
 def ensure_index(deps: Deps) -> None:
     """Build the built-in knowledge index on first use, so every command works out of the box."""
-    if not index_is_built(deps.db):
+    if not index_is_built(deps.vectors, deps.db):
         ingest(deps.vectors, deps.db)
 
 

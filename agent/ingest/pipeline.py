@@ -1,7 +1,9 @@
 """`coach ingest`: index built-in knowledge and user files into Chroma, idempotently.
 
-A file whose bytes are unchanged since the last run is skipped; a changed file has its old chunks
-deleted and its new ones upserted under content-hash IDs, so re-running never duplicates. Every
+A file whose bytes are unchanged since the last run with the same encoder is skipped; any other
+file has its old chunks deleted and its new ones upserted under content-hash IDs, so re-running
+never duplicates. The manifest is kept per encoder because each encoder has its own collections:
+switching `COACH_EMBEDDINGS` re-indexes everything into the new encoder's collections. Every
 input is validated before anything is written, so a bad path leaves the index as it was.
 """
 
@@ -139,19 +141,20 @@ def ingest(
         prepared.append((file, _sha(data), _dedupe(chunks_for(file, _read_text(file, data)))))
 
     report = IngestReport()
+    encoder = vectors.encoder.name
     manifests: dict[str, dict[str, str]] = {}
     for file, sha, chunks in prepared:
-        manifest = manifests.setdefault(file.kind, db.manifest(file.kind))
+        manifest = manifests.setdefault(file.kind, db.manifest(file.kind, encoder))
         report.chunks += len(chunks)
         if manifest.get(file.source) == sha:
             report.unchanged += 1
             continue
-        if file.source in manifest:
-            vectors.delete_source(file.kind, file.source)
+        # Also when the manifest has no row: chunks may be left from before it was kept per encoder.
+        vectors.delete_source(file.kind, file.source)
         if chunks:
             vectors.upsert(file.kind, [c.id for c in chunks], [c.text for c in chunks],
                            [c.metadata for c in chunks])
-        db.record_ingest(file.kind, file.source, sha, len(chunks))
+        db.record_ingest(file.kind, encoder, file.source, sha, len(chunks))
         report.added += 1
 
     if not paths:
@@ -162,15 +165,17 @@ def ingest(
 def _drop_stale_builtin(vectors: VectorStore, db: Database, files: list[SourceFile]) -> int:
     """Built-in files deleted from `knowledge/` are removed from the index too."""
     current = {(f.kind, f.source) for f in files}
+    encoder = vectors.encoder.name
     removed = 0
     for kind in {*BUILTIN_FOLDERS.values(), *BUILTIN_BANKS.values()}:
-        for source in db.manifest(kind):
+        for source in db.manifest(kind, encoder):
             if (kind, source) not in current:
                 vectors.delete_source(kind, source)
-                db.drop_ingest(kind, source)
+                db.drop_ingest(kind, encoder, source)
                 removed += 1
     return removed
 
 
-def index_is_built(db: Database) -> bool:
-    return bool(db.manifest("guidance"))
+def index_is_built(vectors: VectorStore, db: Database) -> bool:
+    """True when the built-in knowledge is indexed for the encoder in use."""
+    return bool(db.manifest("guidance", vectors.encoder.name))

@@ -98,6 +98,21 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX swots_contact ON swots(contact_id);
     """,
+    # The manifest is per encoder: each encoder has its own collections, so a file indexed for
+    # MiniLM is not indexed for another encoder. Old rows named no encoder and are dropped; the
+    # next ingest re-indexes (a delete-then-upsert, so nothing is duplicated).
+    """
+    DROP TABLE ingest_manifest;
+    CREATE TABLE ingest_manifest (
+        kind TEXT NOT NULL,
+        encoder TEXT NOT NULL,
+        source TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        chunks INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (kind, encoder, source)
+    );
+    """,
 ]
 
 
@@ -158,26 +173,29 @@ class Database:
             )
 
     # Ingestion manifest --------------------------------------------------------
-    def manifest(self, kind: str) -> dict[str, str]:
+    def manifest(self, kind: str, encoder: str) -> dict[str, str]:
+        """{source: sha256} of the files indexed into `kind` with `encoder`'s vectors."""
         with self.connect() as conn:
             rows = conn.execute(
-                "SELECT source, sha256 FROM ingest_manifest WHERE kind = ?", (kind,)
+                "SELECT source, sha256 FROM ingest_manifest WHERE kind = ? AND encoder = ?",
+                (kind, encoder),
             ).fetchall()
         return {r["source"]: r["sha256"] for r in rows}
 
-    def record_ingest(self, kind: str, source: str, sha256: str, chunks: int) -> None:
+    def record_ingest(self, kind: str, encoder: str, source: str, sha256: str, chunks: int) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO ingest_manifest (kind, source, sha256, chunks, updated_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, source) DO UPDATE SET"
+                "INSERT INTO ingest_manifest (kind, encoder, source, sha256, chunks, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, encoder, source) DO UPDATE SET"
                 " sha256=excluded.sha256, chunks=excluded.chunks, updated_at=excluded.updated_at",
-                (kind, source, sha256, chunks, now_iso()),
+                (kind, encoder, source, sha256, chunks, now_iso()),
             )
 
-    def drop_ingest(self, kind: str, source: str) -> None:
+    def drop_ingest(self, kind: str, encoder: str, source: str) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "DELETE FROM ingest_manifest WHERE kind = ? AND source = ?", (kind, source)
+                "DELETE FROM ingest_manifest WHERE kind = ? AND encoder = ? AND source = ?",
+                (kind, encoder, source),
             )
 
     # Contacts (core columns; the dashboard adds its own tables by migration) -----

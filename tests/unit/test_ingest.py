@@ -55,9 +55,43 @@ def test_bad_files_are_rejected_before_anything_is_written(
     with pytest.raises(InputError, match=message):
         ingest(deps.vectors, deps.db, [good, bad])
     assert deps.vectors.count("user_docs") == 0
-    assert deps.db.manifest("user_docs") == {}
+    assert deps.db.manifest("user_docs", deps.vectors.encoder.name) == {}
 
 
 def test_missing_path_is_an_input_error(deps: Deps, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         ingest(deps.vectors, deps.db, [tmp_path / "nope.md"])
+
+
+class _HashingEncoder:
+    """Another encoder as the index sees it (its own name, so its own collections); hashed words keep
+    it fast enough to re-index the whole knowledge folder in a unit test."""
+
+    name = "hashed-words"
+    dim = 256
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        import zlib
+
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def test_switching_encoders_reindexes_instead_of_leaving_an_empty_index(deps: Deps) -> None:
+    from agent.ingest.pipeline import index_is_built
+
+    other = Deps(deps.settings, llm_override=deps.llm_override, encoder_override=_HashingEncoder())
+    assert not index_is_built(other.vectors, other.db)
+    report = ingest(other.vectors, other.db)
+    assert report.added == len(builtin_files()) and report.unchanged == 0
+    assert index_is_built(other.vectors, other.db)
+    assert other.vectors.count("guidance") == deps.vectors.count("guidance")
+    assert search(other, "how long should the outreach email be", k=3)
+    # Back to the first encoder: its index is still there and nothing needs redoing.
+    again = ingest(deps.vectors, deps.db)
+    assert again.added == 0 and again.unchanged == len(builtin_files())
