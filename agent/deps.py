@@ -32,15 +32,15 @@ class Deps:
     _server: EmbeddedModelServer | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _key_locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def llm(self) -> ChatModel:
         if self.llm_override is not None:
             return self.llm_override
-        with self._lock:
-            if self._llm is None:
-                self._llm = self._make_llm()
-            return self._llm
+        if self._llm is None:
+            self._llm = self.cached("deps:llm", self._make_llm)
+        return self._llm
 
     def _make_llm(self) -> ChatModel:
         from agent.llm import OpenAIChatModel, make_client
@@ -66,31 +66,40 @@ class Deps:
     def encoder(self) -> Encoder:
         if self.encoder_override is not None:
             return self.encoder_override
-        with self._lock:
-            if self._encoder is None:
-                self._encoder = make_encoder(self.settings)
-            return self._encoder
+        if self._encoder is None:
+            self._encoder = self.cached("deps:encoder", lambda: make_encoder(self.settings))
+        return self._encoder
 
     @property
     def vectors(self) -> VectorStore:
         if self._vectors is None:
-            self._vectors = VectorStore(self.settings.chroma_dir, self.encoder)
+            self._vectors = self.cached(
+                "deps:vectors", lambda: VectorStore(self.settings.chroma_dir, self.encoder))
         return self._vectors
 
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database(self.settings.db_path)
+            self._db = self.cached("deps:db", lambda: Database(self.settings.db_path))
         return self._db
 
     def cached(self, key: str, factory: Any) -> Any:
-        """Per-process memo for derived objects (classifiers, compiled graphs)."""
+        """Per-process memo for derived objects (classifiers, compiled graphs, the stores).
+
+        Each key is built exactly once even when Gradio's worker threads ask for it together: the
+        factory runs under that key's own lock, so factories may themselves use `cached` for other
+        keys. A factory that raises caches nothing, and the next caller tries again.
+        """
         with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
             if key not in self._cache:
-                self._cache[key] = None
-        if self._cache[key] is None:
-            self._cache[key] = factory()
-        return self._cache[key]
+                value = factory()
+                with self._lock:
+                    self._cache[key] = value
+            return self._cache[key]
 
     @property
     def server(self) -> EmbeddedModelServer | None:
@@ -101,3 +110,5 @@ class Deps:
             self._server.stop()
             self._server = None
         self._llm = None
+        with self._lock:
+            self._cache.pop("deps:llm", None)
