@@ -1,7 +1,8 @@
 """Turn cues and embedding scores into ok / flag / review, failing closed.
 
-Order of evidence: a flag cue decides sharply; a framing that rules a category out (public
-information, how common a problem is in a field) moves that category's weight to ok; a field-level
+Order of evidence: a flag cue decides sharply; a framing that rules a category out (a published
+source, how common a problem is in a field) moves that category's weight to ok, while a weaker
+framing (a bare "public") can only turn that category's flag into `review`; a field-level
 allow cue vetoes a weak embedding flag; otherwise the blend of the probe and the neighbour vote
 must be clear. Anything in between, or a question unlike every example we hold, is `review`: shown
 to the user, never silently passed.
@@ -46,11 +47,13 @@ def decide(
     probs: np.ndarray, votes: np.ndarray, nearest: float, cue_hits: list[str], allowed: bool,
     vetoed: frozenset[str] = frozenset(), *, ok_min: float = OK_MIN, flag_min: float = FLAG_MIN,
     knn_weight: float = KNN_WEIGHT, need_vote: bool = NEED_VOTE,
+    softened: frozenset[str] = frozenset(),
 ) -> Decision:
     """One question's decision from its probe probabilities, neighbour votes and cues.
 
     The probe and the neighbour vote are blended (`knn_weight` of the vote). Categories in
-    `vetoed` (ruled out by the framing, see `rules.framing_vetoes`) give their share to ok.
+    `vetoed` (ruled out by the framing, see `rules.framing_vetoes`) give their share to ok;
+    a flag for a category in `softened` (`rules.framing_softens`) is held at `review`.
     """
     probs = (1.0 - knn_weight) * probs + knn_weight * votes
     if cue_hits:
@@ -71,6 +74,8 @@ def decide(
         return _review(probs, best_flag_guess(probs), "uncertain")
     if allowed and p_top < VETO_BELOW:
         return Decision("ok", None, float(probs[_OK_INDEX]), "allow_cue")
+    if LABELS[top] in softened:
+        return _review(probs, LABELS[top], "framing")
     if p_top >= flag_min and (not need_vote or int(votes.argmax()) != _OK_INDEX):
         return Decision("flag", LABELS[top], p_top, "embedding")
     return _review(probs, LABELS[top], "uncertain")

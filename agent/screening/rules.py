@@ -36,29 +36,48 @@ def fold(text: str) -> str:
     return TOKEN.sub(_deleet_token, folded)
 
 
-# Framings that take a category off the table unless a sharp cue fires first: information a
-# company has made public cannot be confidential, and asking how common a problem is across a
-# field is not a complaint about anyone.
-FRAMING_VETOES: dict[str, tuple[re.Pattern[str], ...]] = {
-    "confidential_information": (
-        re.compile(r"\b(publicly|public|published|announced|press release|annual report|showcased)\b"),
-    ),
-    "negativity": (
-        re.compile(r"\b(how (common|widespread|often|usual)|(a )?(common|widespread|prevalent|frequent|"
-                   r"known|typical) (problem|issue|complaint|challenge|reason)s?)\b"),
-    ),
-}
+# Framings that take a category off the table unless a sharp cue fires first. Citing where the
+# company published something ("in your annual report") means it cannot be confidential; asking how
+# common a problem is across a field is not a complaint about anyone. A bare mention of "public" is
+# weaker evidence ("…before they're made public?" asks for exactly what is not public yet), so it
+# may only soften a flag to `review`, never pass the question.
+PUBLISHED_SOURCE = re.compile(
+    r"\b(annual reports?|press releases?|earnings calls?|public filings?|10-k|investor (day|presentation)s?"
+    r"|(publicly|already|recently) (announced|released|reported|published|shared|available|listed)"
+    r"|(said|stated|discussed|reported|announced) publicly"
+    r"|published (reports?|stud(y|ies)|articles?|papers?|data|figures|case stud(y|ies))"
+    r"|showcased|on (your|the|its) (company'?s )?website|in the news)\b"
+)
+NOT_YET_PUBLIC = re.compile(
+    r"\b(before|ahead of|until|not yet|yet to|isn'?t|aren'?t|is not|are not|hasn'?t|haven'?t|has not"
+    r"|have not|wasn'?t|weren'?t|never)\b[^.?!]{0,40}\b(public|announced|released|published|disclosed|"
+    r"reported)\b|\b(made )?public yet\b"
+)
+PUBLIC_MENTION = re.compile(r"\b(public|publicly|published|announced|announcements?)\b")
+FIELD_PREVALENCE = re.compile(
+    r"\b(how (common|widespread|often|usual)|(a )?(common|widespread|prevalent|frequent|"
+    r"known|typical) (problem|issue|complaint|challenge|reason)s?)\b"
+)
 PERSONAL_TARGET = re.compile(
     r"\byour (boss|manager|company|employer|firm|co-?workers?|colleagues?|team|ceo|director|leadership)\b"
 )
 
 
 def framing_vetoes(folded: str) -> set[str]:
-    """Categories ruled out by how the question is framed (see FRAMING_VETOES)."""
-    vetoed = {c for c, patterns in FRAMING_VETOES.items() if any(p.search(folded) for p in patterns)}
-    if "negativity" in vetoed and PERSONAL_TARGET.search(folded):
-        vetoed.discard("negativity")
+    """Categories the framing rules out: the question may pass even if the embeddings lean that way."""
+    vetoed = set()
+    if PUBLISHED_SOURCE.search(folded) and not NOT_YET_PUBLIC.search(folded):
+        vetoed.add("confidential_information")
+    if FIELD_PREVALENCE.search(folded) and not PERSONAL_TARGET.search(folded):
+        vetoed.add("negativity")
     return vetoed
+
+
+def framing_softens(folded: str) -> set[str]:
+    """Categories the framing points away from without proof: a flag becomes `review`, no more."""
+    if PUBLIC_MENTION.search(folded) and "confidential_information" not in framing_vetoes(folded):
+        return {"confidential_information"}
+    return set()
 
 
 @dataclass(frozen=True)

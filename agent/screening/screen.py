@@ -19,7 +19,7 @@ from agent.errors import InputError, ModelError
 from agent.screening.classifier import screening_model
 from agent.screening.decide import Decision, decide
 from agent.screening.rewrite import choose_rewrites, model_rewrite
-from agent.screening.rules import fold, framing_vetoes, load_rules
+from agent.screening.rules import fold, framing_softens, framing_vetoes, load_rules
 from agent.screening.state import ScreenResult
 
 MAX_QUESTION_CHARS = 500
@@ -61,7 +61,8 @@ def decisions_for(
     scores = screening_model(deps).score(vectors)
     decisions = [
         decide(scores.probs[i], scores.votes[i], float(scores.nearest[i]),
-               rules.flag_cues(folded[i]), rules.allowed(folded[i]), frozenset(framing_vetoes(folded[i])))
+               rules.flag_cues(folded[i]), rules.allowed(folded[i]), frozenset(framing_vetoes(folded[i])),
+               softened=frozenset(framing_softens(folded[i])))
         for i in range(len(questions))
     ]
     return decisions, vectors

@@ -8,7 +8,7 @@ import pytest
 from agent.errors import InputError, ModelError
 from agent.screening import ScreenResult, screen_questions
 from agent.screening.decide import decide
-from agent.screening.rules import fold, framing_vetoes, load_rules
+from agent.screening.rules import fold, framing_softens, framing_vetoes, load_rules
 from agent.screening.state import LABELS
 
 
@@ -36,6 +36,7 @@ def test_cues_fire_on_folded_text_only_for_their_category() -> None:
 
 def test_framing_vetoes() -> None:
     assert "confidential_information" in framing_vetoes(fold("What did the press release say?"))
+    assert "confidential_information" in framing_vetoes(fold("What did your annual report say about growth?"))
     assert "negativity" in framing_vetoes(fold("How common is burnout among nurses?"))
     assert "negativity" not in framing_vetoes(fold("How common is it for your boss to shout?"))
 
@@ -64,6 +65,30 @@ def test_decide_fails_closed_when_undecided_or_unfamiliar() -> None:
     assert (d.verdict, d.category) == ("review", "personal_life")
     far = decide(_probs(ok=0.95, job_request=0.05), _probs(ok=1.0), 0.1, [], False)
     assert far.verdict == "review"
+
+
+def test_a_bare_public_only_softens_and_a_published_source_clears() -> None:
+    before_public = fold("Can you share the Q3 revenue numbers before they're made public?")
+    assert "confidential_information" not in framing_vetoes(before_public)
+    assert framing_softens(fold("What revenue figures will go public next quarter?")) == {
+        "confidential_information"}
+    assert framing_softens(fold("What did your annual report say about growth?")) == set()
+    strong = (_probs(confidential_information=0.7, ok=0.3), _probs(confidential_information=0.8, ok=0.2))
+    soft = decide(*strong, 0.8, [], False, softened=frozenset({"confidential_information"}))
+    assert (soft.verdict, soft.category) == ("review", "confidential_information")
+    cleared = decide(*strong, 0.8, [], False, frozenset({"confidential_information"}))
+    assert cleared.verdict == "ok"
+
+
+@pytest.mark.parametrize("question", [
+    "Can you share the Q3 revenue numbers before they're made public?",
+    "Which of your upcoming product launches haven't been made public yet?",
+    "What revenue figures will go public next quarter?",
+])
+def test_questions_about_what_is_not_yet_public_never_pass(deps, question: str) -> None:  # type: ignore[no-untyped-def]
+    result = screen_questions(deps, [question])[0]
+    assert result.verdict != "ok"
+    assert result.category == "confidential_information"
 
 
 def test_decide_allow_cue_and_veto_overrule_a_weak_flag() -> None:
