@@ -30,7 +30,7 @@ ME_HEADING = re.compile(
     r"\b(me|my|myself|strengths?|weak\w*|gaps?|liked|flagged|feedback|what i (bring|lack))\b", re.I)
 
 ADVICE_LEADS = [
-    re.compile(r"^(?:(?:she|he|they)\s+)?(?:also\s+)?(?:strongly\s+)?(?:recommended|suggested|advised|"
+    re.compile(r"^(?:(?:she|he|they|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+)?(?:also\s+)?(?:strongly\s+)?(?:recommended|suggested|advised|"
                r"urged|encouraged|told|wants|wanted|pushed)\s+(?:that\s+)?(?:I|me)\s+(?:to\s+|should\s+)?"
                r"(?P<vp>.+)$", re.I),
     re.compile(r"^(?:she|he|they)\s+(?:also\s+)?(?:said|says)\s+(?:that\s+)?(?:I\s+should\s+|to\s+)"
@@ -52,6 +52,16 @@ IMPERATIVE_VERBS = frozenset("""
     focus keep put create make go visit check prepare pitch consider enrol enroll complete finish redo
 """.split())
 
+# Openings, hiring and pay are never what a thank-you note builds on, however specific they are.
+JOB_TALK = re.compile(
+    r"\b(?:open|opens|opening|add|adds|adding|create|creates|creating|post|posts|posting|fill|fills|"
+    r"filling)\s+(?:\w+\s+){0,3}?(?:roles?|positions?|jobs?|spots?|seats?|vacanc(?:y|ies)|headcount|reqs?)\b"
+    r"|\b(?:roles?|positions?|jobs?|spots?)\s+(?:\w+\s+){0,2}?(?:open(?:ing)? up|coming up|will open|to fill)\b"
+    r"|\b(?:hir(?:e|es|ed|ing)|headcount|recruit\w*|job (?:market|offers?|ads?|postings?)|internships?)\b"
+    r"|\b(?:salar(?:y|ies)|compensation|wages?|bonus(?:es)?|pay (?:range|band|scale|is|was|rise)|"
+    r"paid|earn(?:s|ed|ing)? (?:\$|\d|six|more|less|a living))\b|\$\s?\d",
+    re.I,
+)
 EXCLUDE = re.compile(
     r"\bthank|\bintroduc|\bintros?\b(?!\s+(?:\w+\s+)?(?:course|class|workshop|level|session))|"
     r"\bconnect (?:me|us)\b|\bconnect with\b|\brefer|\bpass (?:on |along )?"
@@ -92,6 +102,7 @@ GENERIC_STEMS = frozenset(stem(w) for w in """
     she he her his they them something thing things lot way get got make made
 """.split())
 ADVICE_LABELS = ("next_step", "opportunity")
+ACTED_ON_BONUS = 1.0
 
 Classifier = Callable[[Sequence[str]], "Sequence[tuple[str, float]] | None"]
 
@@ -248,6 +259,7 @@ def _eligible(sentence: str) -> bool:
         4 <= len(words(sentence)) <= 45 and not sentence.rstrip().endswith(":")
         and not is_instruction(sentence) and not EXCLUDE.search(sentence)
         and not NAMED_PERSON.search(sentence) and not job_words(sentence)
+        and not JOB_TALK.search(sentence)
     )
 
 
@@ -289,7 +301,10 @@ def choose_point(notes: str, classify: Classifier | None = None) -> Point | None
         scored.append((score, point))
     if not scored:
         return None
-    best = max(scored, key=lambda pair: pair[0])[1]
+    # Advice the user says they will act on comes first: it gives the note its "how I'll use it".
+    planned = [(score + (ACTED_ON_BONUS if p.kind == "advice" and related_plan(candidates, p) else 0.0), p)
+               for score, p in scored]
+    best = max(planned, key=lambda pair: pair[0])[1]
     return best.model_copy(update={"use": related_plan(candidates, best)})
 
 

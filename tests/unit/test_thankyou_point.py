@@ -116,3 +116,27 @@ def test_article_follows_the_sound(role: str, expected: str) -> None:
     from agent.thankyou.template import article
 
     assert article(role) == expected
+
+
+@pytest.mark.parametrize("job_line", [
+    "Lakeside Clinic will open three nurse educator roles in March.",
+    "Her hospital is hiring two night-shift charge nurses this winter.",
+    "Starting salaries on her unit are around $68,000.",
+    "Two educator positions open up on her ward every autumn.",
+])
+def test_openings_hiring_and_pay_are_never_the_point(job_line: str) -> None:
+    notes = (
+        "Talked with Priya Nair, clinical nurse educator.\n"
+        f"- {job_line}\n"
+        "- Priya recommended I shadow a night shift before deciding on critical care.\n"
+        "- I'll ask the charge nurse about shadowing next week.\n"
+    )
+    point = choose_point(notes)
+    assert point is not None
+    assert point.sentence.startswith("Priya recommended I shadow")
+    assert point.use is not None and "shadowing" in point.use
+
+
+def test_advice_led_by_the_contacts_name_is_advice() -> None:
+    clause = advice_clause("Marco suggested I volunteer at the food bank's intake desk.", heading="")
+    assert clause == "volunteer at the food bank's intake desk"
