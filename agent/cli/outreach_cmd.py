@@ -35,6 +35,7 @@ def render(draft: OutreachDraft) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from agent.outreach.graph import draft_outreach  # workflows load langgraph (~0.7 s): only when run
+    from agent.outreach.saving import save_outreach
 
     deps = deps_from(args)
     profile = deps.db.get_profile()
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         draft = draft_outreach(deps, request)
     finally:
         deps.close()
-    deps.db.save_draft("outreach", draft.subject, draft.body)
+    save_outreach(deps.db, draft)
     payload = draft.model_dump(include={"subject", "body", "channel", "checks", "sources"})
     emit(args, payload, render(draft))
     return 0

@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from agent.swot.graph import run_swot  # workflows load langgraph (~0.7 s): only when run
+    from agent.swot.saving import save_swot
 
     notes = read_note_files(args.notes_files)
     deps = deps_from(args)
@@ -44,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         deps.close()
     payload = report.payload()
-    deps.db.save_swot_from_notes(args.contact_id, [n.text for n in notes], payload)
+    save_swot(deps.db, args.contact_id, [n.text for n in notes], payload)
     emit(args, payload, report_markdown(report))
     return 0

@@ -37,6 +37,7 @@ def render(draft: ThankYouDraft) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from agent.thankyou.graph import draft_thank_you  # workflows load langgraph (~0.7 s): only when run
+    from agent.thankyou.saving import save_thank_you
 
     notes = read_notes_file(args.notes_file)
     interview_time = parse_when(args.interview_time, "--interview-time")
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         draft = draft_thank_you(deps, request)
     finally:
         deps.close()
-    deps.db.save_draft("thank_you", draft.subject, draft.body, contact_id=args.contact_id)
+    save_thank_you(deps.db, request, draft, args.contact_id)
     payload = draft.model_dump(include={"subject", "body", "checks", "due", "point"})
     emit(args, payload, render(draft))
     return 0

@@ -26,6 +26,7 @@ from agent.outreach.rules import (
 from agent.outreach.state import Check, OutreachDraft, OutreachState
 from agent.retrieval import hybrid_query
 from agent.text.partial_json import partial_string_field
+from agent.text.roles import field_for
 from agent.text.words import word_count
 from agent.workflow import emit
 
@@ -44,7 +45,7 @@ class FullDraft(BaseModel):
 def allowed_text(state: OutreachState) -> list[str]:
     r = state["request"]
     return [r.contact_name, r.contact_role, r.company or "", r.connection or "", r.about_me or "",
-            r.goal or "", r.my_name or "", tpl.field_of(r.contact_role), *tpl.FIXED_TEXT]
+            r.goal or "", r.my_name or "", field_for(r.contact_role), *tpl.FIXED_TEXT]
 
 
 def make_nodes(deps: Deps) -> dict[str, Any]:
@@ -76,7 +77,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
         slots = dict(state["slots"])
         messages = prompts.load("outreach_interest").messages(
             role=r.contact_role.lower(),
-            topic=tpl.strip_job_clauses(r.goal) or tpl.field_of(r.contact_role),
+            topic=tpl.strip_job_clauses(r.goal) or field_for(r.contact_role),
             about=tpl.strip_job_clauses(r.about_me) or "(not given)",
         )
         buffer = ""
@@ -149,7 +150,7 @@ def make_nodes(deps: Deps) -> dict[str, Any]:
     def _model_slot_bad(state: OutreachState, failed: set[str]) -> bool:
         sentence = state["slots"]["interest"]
         return bool(
-            failed & {"length", "grounded", "no_job_words", "no_attachment", "time_ask"}
+            failed & {"length", "grounded", "no_job_words", "no_attachment", "time_ask", "reads_well"}
             or job_words(sentence) or word_count(sentence) > 32
         )
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from agent.outreach.state import Check, OutreachRequest
+from agent.text.grammar import grammar_problems
 from agent.text.words import normalise, sentences, stem, word_count, words
 
 EMAIL_WORD_LIMIT = 100
@@ -157,6 +158,25 @@ def check_grounded(body: str, allowed_text: Iterable[str]) -> Check:
                  else f"claims not from your input: {', '.join(novel[:6])}")
 
 
+NAME_PLACEHOLDER = "[your name]"
+
+
+def check_signed(body: str) -> Check:
+    """A draft is sent under the user's name; a visible placeholder means we did not know it."""
+    if NAME_PLACEHOLDER in body:
+        return Check(rule="signed", passed=False,
+                     detail="no name under the sign-off: give your name (--my-name, or save it in "
+                            "your profile) or replace [your name]")
+    return Check(rule="signed", passed=True, detail="signed with your name")
+
+
+def check_reads_well(subject: str, body: str) -> Check:
+    """Every sentence built from slots reads as one sentence: right article, no repeated phrase."""
+    problems = [p for text in (subject, *sentences(body)) for p in grammar_problems(text)]
+    return Check(rule="reads_well", passed=not problems,
+                 detail="every sentence reads as a sentence" if not problems else problems[0])
+
+
 def run_checks(
     subject: str, body: str, request: OutreachRequest, allowed_text: Iterable[str],
 ) -> list[Check]:
@@ -170,6 +190,8 @@ def run_checks(
         check_paragraphs(body, request.channel),
         check_no_attachment(body),
         check_grounded(body, allowed_text),
+        check_signed(body),
+        check_reads_well(subject, body),
     ]
 
 

@@ -10,19 +10,12 @@ import re
 
 from agent.outreach.rules import JOB_WORDS, LINKEDIN_CHAR_LIMIT, greeting_name, word_count
 from agent.outreach.state import OutreachRequest
+from agent.text.grammar import with_article
+from agent.text.roles import field_for, role_phrase
 from agent.text.words import sentences
 
-SENIORITY = re.compile(
-    r"^(senior|sr\.?|junior|jr\.?|lead|principal|staff|chief|head of|associate|assistant|vp of|"
-    r"vice president of|director of)\s+", re.IGNORECASE,
-)
-FIELD_SUFFIXES = {
-    "manager": "management", "engineer": "engineering", "designer": "design",
-    "scientist": "science", "researcher": "research", "developer": "development",
-    "analyst": "analysis", "architect": "architecture", "writer": "writing", "teacher": "teaching",
-    "consultant": "consulting", "marketer": "marketing", "accountant": "accounting",
-    "nurse": "nursing", "journalist": "journalism", "lawyer": "law", "attorney": "law",
-}
+NAME_PLACEHOLDER = "[your name]"
+
 CLAUSE_VERBS = re.compile(
     r"\b(suggested|recommended|referred|mentioned|told|met|read|saw|heard|studied|graduated|"
     r"attended|worked|work|both|am|are|was|were|follow|enjoyed|loved|noticed|found)\b",
@@ -40,7 +33,8 @@ SCHOOL = re.compile(
 )
 
 FIXED_TEXT = [
-    "Hi", "Thank you for considering it", "Best wishes", "I'm exploring",
+    "Hi", "Thank you for considering it", "Best wishes", "I'm exploring", "I'm interested in",
+    "I'd like to", "your name",
     "and would value hearing how you approach your work as", "a", "an",
     "Would you have minutes for a phone or video call in the coming weeks?",
     "I'm happy to fit around your schedule.", "We share a connection through",
@@ -56,21 +50,6 @@ FIXED_TEXT = [
 
 def first_name(full: str) -> str:
     return greeting_name(full)
-
-
-def field_of(role: str) -> str:
-    """'Senior Product Manager' → 'product management'; unknown shapes keep the role."""
-    base = SENIORITY.sub("", role.strip()).strip()
-    lowered = base.lower()
-    for suffix, field in FIELD_SUFFIXES.items():
-        if lowered.endswith(suffix):
-            stem = lowered[: -len(suffix)].strip()
-            return f"{stem} {field}".strip() if stem else field
-    return lowered
-
-
-def article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def strip_job_clauses(text: str | None) -> str:
@@ -122,23 +101,38 @@ def about_sentence(about_me: str | None, max_words: int = 24) -> str:
 
 BASE_VERB = re.compile(
     r"(?i)^(learn|understand|hear|find out|figure out|explore|see|know|get|discover|compare|decide|"
-    r"test|check|ask|talk|move|switch|transition|break)\b"
+    r"test|check|ask|talk|move|switch|transition|break|become|build|start|return|pivot|change|enter)\b"
 )
+FIRST_PERSON_GOAL = re.compile(r"(?i)^(i|i'm|i am|i'd|i've|my)\b")
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    keep = len(first) > 1 and (first.isupper() or first[1:2].isupper())
+    return text if keep else text[:1].lower() + text[1:]
 
 
 def interest_sentence(request: OutreachRequest) -> str:
-    goal = strip_job_clauses(request.goal).rstrip(".")
-    topic = goal[0].lower() + goal[1:] if goal else field_of(request.contact_role)
-    role = request.contact_role
+    """What the user wants to learn, in a frame that fits the words they typed: a verb goal after
+    "I'd like to", an -ing goal after "I'm interested in", a topic after "I'm exploring"."""
+    goal = strip_job_clauses(request.goal).rstrip(".").strip()
+    tail = f"how you approach your work as {with_article(role_phrase(request.contact_role))}"
+    if not goal:
+        return f"I'm exploring {field_for(request.contact_role)} and would value hearing {tail}."
+    if FIRST_PERSON_GOAL.match(goal):
+        return f"{goal[:1].upper()}{goal[1:]}, and I would value hearing {tail}."
+    topic = re.sub(r"(?i)^to\s+", "", _lower_first(goal))
+    if re.match(r"(?i)(more )?about\b", topic):
+        topic = f"learn {topic}"
     if BASE_VERB.match(topic):
-        return (f"I'd like to {topic}, and I would value hearing how you approach your work as "
-                f"{article(role)} {role}.")
-    return (f"I'm exploring {topic} and would value hearing how you approach your work as "
-            f"{article(role)} {role}.")
+        return f"I'd like to {topic}, and I would value hearing {tail}."
+    if re.match(r"(?i)^\w+ing\b", topic):
+        return f"I'm interested in {topic} and would value hearing {tail}."
+    return f"I'm exploring {topic} and would value hearing {tail}."
 
 
 def subject_line(request: OutreachRequest) -> str:
-    topic = field_of(request.contact_role)
+    topic = field_for(request.contact_role)
     if request.connection:
         ref = REFERRER.search(request.connection)
         if ref:
@@ -163,7 +157,7 @@ def template_slots(request: OutreachRequest) -> dict[str, str]:
         "interest": interest_sentence(request),
         "ask": ask_sentence(request.minutes),
         "close": "Thank you for considering it,",
-        "signature": request.my_name or "",
+        "signature": request.my_name or NAME_PLACEHOLDER,
     }
 
 

@@ -10,44 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-RANK_WORDS = {
-    "senior", "sr", "junior", "jr", "lead", "principal", "staff", "chief", "head", "associate",
-    "assistant", "deputy", "group", "charge", "postdoctoral", "graduate", "trainee", "intern",
-    "entry-level", "entry", "level", "i", "ii", "iii", "iv", "the", "and", "&",
-}
-ORG_WORDS = {"department", "center", "centre", "office", "unit", "division", "project", "team"}
-HEAD_FIELDS = {
-    "engineer": "engineering", "designer": "design", "scientist": "science",
-    "researcher": "research", "developer": "development", "programmer": "programming",
-    "architect": "architecture", "writer": "writing", "teacher": "teaching",
-    "consultant": "consulting", "marketer": "marketing", "accountant": "accounting",
-    "nurse": "nursing", "journalist": "journalism", "reporter": "reporting", "editor": "editing",
-    "lawyer": "law", "attorney": "law", "therapist": "therapy", "physician": "medicine",
-    "pharmacist": "pharmacy", "economist": "economics", "librarian": "librarianship",
-    "photographer": "photography", "recruiter": "recruiting", "auditor": "auditing",
-    "planner": "planning", "strategist": "strategy", "statistician": "statistics",
-    "psychologist": "psychology", "counselor": "counseling", "counsellor": "counselling",
-    "paralegal": "legal work", "electrician": "electrical work",
-    "dentist": "dentistry", "firefighter": "firefighting", "actuary": "actuarial work",
-    "pilot": "aviation", "veterinarian": "veterinary medicine", "surgeon": "surgery",
-}
-GENERIC_QUALIFIERS = {"executive", "managing", "general", "regional", "national", "global", "area"}
-PERSON_SUFFIX = re.compile(r"(er|or|ist|ian|ant|ent|ee|ary|eon|man|woman|person|nurse|chef|cook|ic)$")
-HEAD_OF = re.compile(r"(?i)\b(?:head|vp|vice[- ]president|director|chief|dean)\s+of\s+(?:the\s+)?(.+)$")
-# Heads whose field is the words before them ('Brand Marketing Manager' → brand marketing).
-QUALIFIED_HEADS = {
-    "manager", "director", "officer", "coordinator", "specialist", "analyst", "associate",
-    "partner", "lead", "administrator", "advisor", "adviser", "representative", "executive",
-    "senior",
-}
-SPECIAL_FIELDS = {
-    "account executive": "sales", "business partner": "", "product manager": "product management",
-    "project manager": "project management", "program manager": "program management",
-    "programme manager": "programme management", "data analyst": "data analysis",
-    "software engineer": "software engineering",
-}
-VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|se|su|si|ti|ro|ra|ku)|hour|honest|heir)")
-VOWEL_LETTER_ACRONYM = re.compile(r"^[AEFHILMNORSX][A-Z0-9]*\b")
+from agent.text.grammar import article, repeated_phrase
+from agent.text.roles import case_phrase, field_for, plural, role_phrase
+
+__all__ = ["Slots", "article", "field_for", "fill", "make_slots", "plural", "role_phrase"]
 
 
 @dataclass(frozen=True)
@@ -58,66 +24,6 @@ class Slots:
     field: str
     industry: str
     company: str | None
-
-
-def _case(word: str) -> str:
-    return word if (word.isupper() and len(word) > 1) or any(c.isdigit() for c in word) else word.lower()
-
-
-def field_for(role: str) -> str:
-    """The field a role works in, e.g. 'Senior UX Designer' → 'UX design'."""
-    specialty = re.search(r"\(([^)]+)\)", role)
-    if specialty and specialty.group(1).strip():
-        return _case_phrase(specialty.group(1))
-    plain = re.sub(r"\([^)]*\)", " ", role).strip()
-    head_of = HEAD_OF.search(plain)
-    if head_of:
-        return _case_phrase(head_of.group(1))
-    words = [w for w in re.split(r"[\s,/]+", plain) if w]
-    lowered = " ".join(w.lower() for w in words)
-    for phrase, field in SPECIAL_FIELDS.items():
-        if lowered.endswith(phrase):
-            before = [w for w in words[: len(words) - len(phrase.split())]
-                      if w.lower().strip(".") not in RANK_WORDS | ORG_WORDS]
-            if field == "sales" or not before:
-                return field or "this field"
-            return f"{_case_phrase(' '.join(before))} {field}".strip() if field else _case_phrase(
-                " ".join(before))
-    core = [w for w in words if w.lower().strip(".") not in RANK_WORDS] or words[-1:] or ["this"]
-    head = core[-1].lower()
-    prefix = _case_phrase(" ".join(w for w in core[:-1] if w.lower() not in ORG_WORDS))
-    if head in HEAD_FIELDS:
-        return f"{prefix} {HEAD_FIELDS[head]}".strip()
-    if head in QUALIFIED_HEADS:
-        specific = prefix and not set(prefix.lower().split()) <= GENERIC_QUALIFIERS
-        return prefix if specific else f"work as {article(role_phrase(plain))} {role_phrase(plain)}"
-    if PERSON_SUFFIX.search(head) or (len(core) == 1 and core[0].isupper()):
-        return f"work as {article(role_phrase(plain))} {role_phrase(plain)}"
-    return _case_phrase(" ".join(core))
-
-
-def role_phrase(role: str) -> str:
-    """The role as it reads mid-sentence: title case folded, acronyms kept."""
-    return " ".join(_case(w) for w in role.split())
-
-
-def article(phrase: str) -> str:
-    """'a' or 'an' by the sound of the first word (acronyms are read letter by letter)."""
-    first = phrase.strip().split(" ", 1)[0] if phrase.strip() else ""
-    if len(first) > 1 and first.isupper():
-        return "an" if VOWEL_LETTER_ACRONYM.match(first) else "a"
-    return "an" if VOWEL_SOUND.match(first.lower()) else "a"
-
-
-def plural(phrase: str) -> str:
-    """'UX designer' → 'UX designers'; 'attorney (employment law)' → 'attorneys (employment law)'."""
-    match = re.match(r"^(.*?)(\s*\(.*\)|\s+of\s.*)?$", phrase)
-    head, tail = (match.group(1), match.group(2) or "") if match else (phrase, "")
-    if re.search(r"(s|sh|ch|x|z)$", head):
-        return f"{head}es{tail}"
-    if re.search(r"[^aeiou]y$", head):
-        return f"{head[:-1]}ies{tail}"
-    return f"{head}s{tail}"
 
 
 def make_slots(role: str | None, industry: str | None = None, company: str | None = None) -> Slots:
@@ -136,8 +42,22 @@ PLACEHOLDER = re.compile(r"(?P<art>\b[Aa]n?\s+)?\{(?P<name>role|field|industry|c
 AFTER_PREPOSITION = re.compile(r"\b(in|into|within|across|of|about|around|from|before|to) \{field\}")
 
 
+SCOPE_PHRASE = re.compile(r"\s+(?:in|within|across)\s+\{(?:field|industry)\}")
+
+
 def fill(template: str, slots: Slots) -> str | None:
-    """Fill a template; None when it needs a company we were not given."""
+    """Fill a template; None when it needs a company we were not given.
+
+    When the role already names the field ('How do data analysts in data analysis…'), the
+    'in {field}' phrase that would repeat it is left out.
+    """
+    text = _fill(template, slots)
+    if text is not None and repeated_phrase(text) and SCOPE_PHRASE.search(template):
+        return _fill(SCOPE_PHRASE.sub("", template), slots)
+    return text
+
+
+def _fill(template: str, slots: Slots) -> str | None:
     if "{company}" in template and not slots.company:
         return None
 
@@ -145,7 +65,7 @@ def fill(template: str, slots: Slots) -> str | None:
         name = match.group("name")
         value = getattr(slots, name)
         if name == "industry" and value != "this industry" and not value.isupper():
-            value = _case_phrase(value)
+            value = case_phrase(value)
         if match.group("plural"):
             value = plural(value)
         art = match.group("art")
@@ -159,7 +79,3 @@ def fill(template: str, slots: Slots) -> str | None:
         template = AFTER_PREPOSITION.sub(r"\1 this line of work", template)
     text = PLACEHOLDER.sub(put, template)
     return text[:1].upper() + text[1:]
-
-
-def _case_phrase(text: str) -> str:
-    return " ".join(_case(w) for w in text.split())

@@ -21,6 +21,7 @@ import prompts
 from agent.outreach.rules import STOPWORDS
 from agent.questions.fields import Slots, fill
 from agent.questions.state import Candidate
+from agent.text.grammar import grammar_problems
 from agent.text.words import stem, word_count, words
 
 MIN_REPHRASE_SIMILARITY = 0.45
@@ -40,7 +41,7 @@ def candidates_from_bank(docs: list[str], metas: list[dict[str, Any]], slots: Sl
         if meta.get("bank") != "bank":
             continue
         text = fill(doc, slots)
-        if text is None:
+        if text is None or grammar_problems(text):
             continue
         out.append(Candidate(
             id=str(meta.get("id", "")), template=doc, text=text, family=str(meta.get("family", "")),

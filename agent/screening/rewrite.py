@@ -16,6 +16,7 @@ from agent.deps import Deps
 from agent.errors import ModelError
 from agent.questions.fields import Slots, fill, make_slots
 from agent.screening.rules import load_rules
+from agent.text.grammar import grammar_problems
 from agent.text.words import word_count
 
 MODEL_REWRITE_MIN_SIMILARITY = 0.35
@@ -26,9 +27,11 @@ class ModelRewrite(BaseModel):
 
 
 def template_rewrites(category: str, slots: Slots) -> list[str]:
+    """The category's rewrites filled for this contact; a filling that reads badly ('environmental
+    scientist positions in environmental science') is left out while another one reads well."""
     rules = load_rules().categories[category]
-    filled = [fill(t, slots) for t in rules.rewrites]
-    return [t for t in filled if t]
+    filled = [t for t in (fill(t, slots) for t in rules.rewrites) if t]
+    return [t for t in filled if not grammar_problems(t)] or filled
 
 
 def choose_rewrites(

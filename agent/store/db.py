@@ -373,6 +373,36 @@ class Database:
                 ).fetchall()
         return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
 
+    def _file_interviews(self, conn: sqlite3.Connection, contact_id: int, notes: Sequence[str],
+                         held_at: str, stamp: str) -> None:
+        """Add each notes text as an interview of the contact unless it is already filed."""
+        known = {r["notes"] for r in conn.execute(
+            "SELECT notes FROM interviews WHERE contact_id = ?", (contact_id,)).fetchall()}
+        for text in dict.fromkeys(notes):
+            if text not in known:
+                conn.execute(
+                    "INSERT INTO interviews (contact_id, held_at, notes, created_at) VALUES (?, ?, ?, ?)",
+                    (contact_id, held_at, text, stamp))
+
+    def file_interviews(self, contact_id: int, notes: Sequence[str]) -> None:
+        """File several interviews' notes under a contact in one transaction (known ones skipped)."""
+        stamp = now_iso()
+        with self.transaction() as conn:
+            self._file_interviews(conn, contact_id, notes, stamp, stamp)
+
+    def save_thank_you(self, contact_id: int | None, notes: str, held_at: str, subject: str,
+                       body: str) -> int:
+        """File the notes as an interview of the contact (once) and keep the draft, in one
+        transaction; without a contact only the draft is kept."""
+        stamp = now_iso()
+        with self.transaction() as conn:
+            if contact_id is not None:
+                self._file_interviews(conn, contact_id, [notes], held_at, stamp)
+            cur = conn.execute(
+                "INSERT INTO drafts (contact_id, kind, subject, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                (contact_id, "thank_you", subject, body, stamp))
+            return int(cur.lastrowid or 0)
+
     # SWOT from notes: the interviews and their SWOT saved together ------------------
     def save_swot_from_notes(
         self, contact_id: int | None, notes: Sequence[str], payload: dict[str, Any],
@@ -384,13 +414,7 @@ class Database:
         stamp = now_iso()
         with self.transaction() as conn:
             if contact_id is not None:
-                known = {r["notes"] for r in conn.execute(
-                    "SELECT notes FROM interviews WHERE contact_id = ?", (contact_id,)).fetchall()}
-                for text in dict.fromkeys(notes):
-                    if text not in known:
-                        conn.execute(
-                            "INSERT INTO interviews (contact_id, held_at, notes, created_at)"
-                            " VALUES (?, ?, ?, ?)", (contact_id, stamp, text, stamp))
+                self._file_interviews(conn, contact_id, notes, stamp, stamp)
             cur = conn.execute(
                 "INSERT INTO swots (contact_id, payload, created_at) VALUES (?, ?, ?)",
                 (contact_id, json.dumps(payload, ensure_ascii=False), stamp),

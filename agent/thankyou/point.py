@@ -55,8 +55,9 @@ IMPERATIVE_VERBS = frozenset("""
 # Openings, hiring and pay are never what a thank-you note builds on, however specific they are.
 JOB_TALK = re.compile(
     r"\b(?:open|opens|opening|add|adds|adding|create|creates|creating|post|posts|posting|fill|fills|"
-    r"filling)\s+(?:\w+\s+){0,3}?(?:roles?|positions?|jobs?|spots?|seats?|vacanc(?:y|ies)|headcount|reqs?)\b"
-    r"|\b(?:roles?|positions?|jobs?|spots?)\s+(?:\w+\s+){0,2}?(?:open(?:ing)? up|coming up|will open|to fill)\b"
+    r"filling)\s+(?:\w+\s+){0,3}?(?:roles?|positions?|jobs?|spots?|seats?|vacanc(?:y|ies)|headcount"
+    r"|reqs?)\b|\b(?:roles?|positions?|jobs?|spots?)\s+(?:\w+\s+){0,2}?(?:open(?:ing)? up|coming up"
+    r"|will open|to fill)\b"
     r"|\b(?:hir(?:e|es|ed|ing)|headcount|recruit\w*|job (?:market|offers?|ads?|postings?)|internships?)\b"
     r"|\b(?:salar(?:y|ies)|compensation|wages?|bonus(?:es)?|pay (?:range|band|scale|is|was|rise)|"
     r"paid|earn(?:s|ed|ing)? (?:\$|\d|six|more|less|a living))\b|\$\s?\d",

@@ -16,6 +16,8 @@ from agent.outreach.rules import (
     check_grounded,
     check_no_attachment,
     check_no_job_words,
+    check_reads_well,
+    check_signed,
     content_stems,
     job_words,
 )
@@ -115,6 +117,8 @@ def run_checks(subject: str, body: str, contact_name: str, point: Point | None,
         check_individual(body, contact_name),
         check_grounded(body, allowed_text),
         check_no_instructions(body),
+        check_signed(body),
+        check_reads_well(subject, body),
     ]
 
 

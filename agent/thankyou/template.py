@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from agent.outreach.rules import NAME_PLACEHOLDER
+from agent.text.grammar import article
 from agent.thankyou.point import has_timeframe
 from agent.thankyou.state import Point, ThankYouRequest
 
@@ -19,7 +21,8 @@ FIXED_TEXT = [
     "I especially appreciated hearing about your work",
     "I'm going to put it into practice this month, and I'll let you know how it goes.",
     "I'll keep it in mind as I plan my next steps, and I'll let you know how it goes.",
-    "I'm going to", "Thanks again", "Thank you for your advice", "Thank you for our conversation",
+    "I'm going to", "Thanks again", "your name", "Thank you for your advice",
+    "Thank you for our conversation",
     # Gratitude and intentions are not claims about the user's background.
     "thank thanks grateful appreciate appreciated advice tip suggestion suggesting point insight time",
     "conversation talk talking generous generosity sharing share plan planning going will use using",
@@ -29,19 +32,6 @@ FIXED_TEXT = [
 
 def first_name(full: str) -> str:
     return full.split()[0]
-
-
-def article(phrase: str) -> str:
-    """'a' or 'an' by sound: 'an MBA student', 'a UX researcher', 'a university lecturer'."""
-    first = phrase.split()[0] if phrase.split() else ""
-    if len(first) > 1 and first.isupper():
-        return "an" if first[0] in "AEFHILMNORSX" else "a"
-    lowered = first.lower()
-    if lowered.startswith(("uni", "use", "usu", "euro", "one")):
-        return "a"
-    if lowered.startswith(("hour", "honest", "honor", "honour", "heir")):
-        return "an"
-    return "an" if lowered[:1] in ("a", "e", "i", "o", "u") else "a"
 
 
 def when_phrase(interview_time: datetime, written_at: datetime) -> str:
@@ -93,7 +83,7 @@ def template_slots(request: ThankYouRequest, point: Point | None) -> dict[str, s
         "point": point_sentence(point),
         "use": use_sentence(point),
         "close": "Thanks again,",
-        "signature": request.my_name or "",
+        "signature": request.my_name or NAME_PLACEHOLDER,
     }
 
 

@@ -26,6 +26,7 @@ def test_cli_outreach_with_the_embedded_model(built_index: Path, tmp_path: Path)
         [sys.executable, "-m", "agent.cli", "outreach", "--contact-name", "Jordan Park",
          "--contact-role", "Civil Engineer", "--connection", "Referred by Amara Osei",
          "--about-me", "I am a surveying technician", "--goal", "learning about bridge design",
+         "--my-name", "Sam Lee",
          "--json"],
         capture_output=True, text=True, env=env, timeout=300,
     )

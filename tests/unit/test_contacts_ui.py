@@ -55,6 +55,7 @@ def test_contact_page_shows_everything_known(deps: Deps) -> None:
 
 def test_one_click_thank_you_from_the_contact_page(deps: Deps, fake_llm: FakeChatModel) -> None:
     fake_llm.outcomes = [ModelError("down")]
+    deps.db.save_profile("Sam Lee", "", "")  # the note is signed with the profile's name
     _, cid = tab.save_contact(deps, None, "Dana Ruiz", "UX researcher", "Fernwood Health", "",
                               "done", "", "2025-05-12T15:00:00+00:00", "")
     outputs = list(tab.draft_thank_you(deps, cid, NOTES))
@@ -62,6 +63,7 @@ def test_one_click_thank_you_from_the_contact_page(deps: Deps, fake_llm: FakeCha
     assert draft.startswith("Subject: ") and "Hi Dana," in draft
     assert "✅" in checks and "❌" not in checks
     assert "Send by 2025-05-13 15:00" in status
+    assert draft.rstrip().endswith("Sam Lee")
     assert [d["kind"] for d in deps.db.drafts(cid)] == ["thank_you"]
     assert deps.db.interviews(cid)[0]["notes"] == NOTES
     assert tab.latest_notes(deps, cid) == NOTES

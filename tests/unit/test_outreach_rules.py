@@ -8,9 +8,9 @@ from agent.outreach.template import (
     FIXED_TEXT,
     about_sentence,
     connection_sentence,
-    field_of,
     strip_job_clauses,
 )
+from agent.text.roles import field_for as field_of
 
 
 def test_length_limits_per_channel() -> None:

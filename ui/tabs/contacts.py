@@ -24,6 +24,7 @@ from agent.contacts.service import MARKER_LABELS, STATUSES, ContactChange, Conta
 from agent.deps import Deps
 from agent.errors import CoachError
 from agent.thankyou.notes_input import check_notes_text
+from agent.thankyou.saving import save_thank_you
 from agent.thankyou.state import ThankYouRequest
 from ui.render import checks_markdown, error_markdown
 
@@ -191,9 +192,7 @@ def draft_thank_you(deps: Deps, contact_id: int | None, notes: str) -> Iterator[
         for event in workflow().stream_thank_you(deps, request):
             if "draft" in event:
                 draft = event["draft"]
-                if not any(i["notes"] == text for i in deps.db.interviews(int(contact_id))):
-                    deps.db.add_interview(int(contact_id), text, held_at=request.interview_time.isoformat())
-                deps.db.save_draft("thank_you", draft.subject, draft.body, contact_id=int(contact_id))
+                save_thank_you(deps.db, request, draft, int(contact_id))
                 passed = sum(c.passed for c in draft.checks)
                 status = (f"Draft ready: {passed}/{len(draft.checks)} checks pass. "
                           f"Send by {draft.due[:16].replace('T', ' ')}.")

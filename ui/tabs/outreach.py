@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from agent.cli import validation_line
 from agent.deps import Deps
 from agent.errors import CoachError
+from agent.outreach.saving import save_outreach
 from agent.outreach.state import OutreachRequest
 from agent.outreach.template import template_slots
 from ui.render import checks_markdown, error_markdown, sources_markdown
@@ -52,9 +53,11 @@ def draft_handler(
             if "draft" in event:
                 draft = event["draft"]
                 text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
-                deps.db.save_draft("outreach", draft.subject, draft.body)
+                save_outreach(deps.db, draft)
                 passed = sum(c.passed for c in draft.checks)
                 status = f"Draft ready: {passed}/{len(draft.checks)} checks pass."
+                if any(c.rule == "signed" and not c.passed for c in draft.checks):
+                    status += " Add your name under “Your profile” so the draft is signed."
                 yield text, checks_markdown(draft.checks), sources_markdown(draft.sources), status
             elif event.get("slot") == "interest":
                 partial = {**slots, "interest": event["text"]}

@@ -19,6 +19,7 @@ import gradio as gr
 from pydantic import ValidationError
 
 from agent.cli import validation_line
+from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import CoachError
 from agent.questions.state import QuestionsRequest
@@ -166,8 +167,8 @@ def save(
     if len(name) > 100:
         return error_markdown("The contact name is longer than 100 characters."), contact_id
     if name:
-        contact_id = deps.db.add_contact(name, role=" ".join(role.split())[:120],
-                                         company=" ".join(company.split())[:120])
+        contact_id = contacts.add_contact(deps.db, contacts.ContactChange(fields=contacts.ContactFields(
+            name=name, role=" ".join(role.split())[:120], company=" ".join(company.split())[:120])))
     if contact_id is None:
         return error_markdown("Pick a contact or type a new contact's name."), None
     if deps.db.get_contact(int(contact_id)) is None:

@@ -19,10 +19,12 @@ from typing import Any
 
 import gradio as gr
 
+from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import CoachError
 from agent.swot.notes import check_pasted
 from agent.swot.report import report_markdown
+from agent.swot.saving import save_swot
 from agent.swot.state import NoteInput, SwotItem, SwotReport, SwotRequest, default_summarise
 from ui.render import error_markdown
 
@@ -88,8 +90,7 @@ def save_pasted(deps: Deps, contact_id: int | None, pasted: str) -> tuple[str, A
         return error_markdown(str(exc)), gr.update()
     known = {row["notes"] for row in deps.db.interviews(int(contact_id))}
     new = [n for n in notes if n.text not in known]
-    for note in new:
-        deps.db.add_interview(int(contact_id), note.text)
+    deps.db.file_interviews(int(contact_id), [n.text for n in new])
     choices = interview_choices(deps, contact_id)
     message = f"Saved {len(new)} interview(s)." if new else "These notes were already saved."
     return message, gr.update(choices=choices, value=[v for _, v in choices[-len(new):]] if new else [])
@@ -173,8 +174,8 @@ def build_swot(deps: Deps, contact_id: int | None, interview_ids: list[int] | No
         for event in workflow().stream_swot(deps, request):
             if "report" in event:
                 report: SwotReport = event["report"]
-                deps.db.save_swot(int(contact_id) if contact_id is not None else None,
-                                  report.payload())
+                save_swot(deps.db, int(contact_id) if contact_id is not None else None,
+                          [n.text for n in notes], report.payload())
                 counts = ", ".join(f"{len(report.items(k))} {k.replace('_', ' ')}"
                                    for k in ("strengths", "weaknesses", "opportunities", "threats",
                                              "next_steps"))
@@ -215,8 +216,9 @@ def add_suggested(deps: Deps, payload: dict[str, Any] | None) -> str:
     for person in report.suggested_contacts:
         if person.name.lower() in existing:
             continue
-        deps.db.add_contact(person.name, connection=f"Suggested in {person.source}",
-                            notes=person.evidence[0][:500])
+        contacts.add_contact(deps.db, contacts.ContactChange(fields=contacts.ContactFields(
+            name=person.name, connection=f"Suggested in {person.source}"[:240],
+            notes=person.evidence[0][:500])))
         existing.add(person.name.lower())
         added.append(person.name)
     return f"Added {', '.join(added)} to contacts." if added else "No new people to add."
