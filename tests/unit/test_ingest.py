@@ -61,3 +61,16 @@ def test_bad_files_are_rejected_before_anything_is_written(
 def test_missing_path_is_an_input_error(deps: Deps, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         ingest(deps.vectors, deps.db, [tmp_path / "nope.md"])
+
+
+def test_heading_less_text_file_is_windowed_and_reingest_is_a_noop(deps: Deps, tmp_path: Path) -> None:
+    sentences = [f"Point {i} about asking a mentor for twenty minutes is written here plainly."
+                 for i in range(40)]
+    article = tmp_path / "pasted.txt"
+    article.write_text(" ".join(sentences[:20]) + "\n\n" + " ".join(sentences[20:]) + "\n")
+    first = ingest(deps.vectors, deps.db, [tmp_path])
+    assert first.added == 1 and first.chunks >= 4
+    ids = set(deps.vectors.collection("user_docs").get()["ids"])
+    again = ingest(deps.vectors, deps.db, [tmp_path])
+    assert (again.added, again.unchanged, again.chunks) == (0, 1, first.chunks)
+    assert set(deps.vectors.collection("user_docs").get()["ids"]) == ids
