@@ -16,7 +16,8 @@ from typing import Any
 
 from evals.common import eval_deps
 
-MODULES = ["retrieval", "outreach", "screening", "questions", "mock", "swot", "thankyou"]
+MODULES = ["retrieval", "retrieval_user_docs", "outreach", "screening", "questions", "mock", "swot",
+           "thankyou"]
 OPS = {">=": operator.ge, "<=": operator.le}
 
 

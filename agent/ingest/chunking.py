@@ -1,8 +1,16 @@
-"""Structure-aware chunking: a heading stays with its text, a list stays with its lead-in.
+"""Chunking: structure-aware for markdown, sentence windows for plain text.
 
-Naive paragraph splits separate "Ask for a short time:" from the bullet list that answers it, and
-drop the heading that says what a paragraph is about. Here every chunk carries its document title
-and section heading, and blocks are packed whole up to a size budget.
+Markdown (the built-in knowledge, a user's .md notes): a heading stays with its text and a list
+with its lead-in. Naive paragraph splits separate "Ask for a short time:" from the bullet list
+that answers it, and drop the heading that says what a paragraph is about; here every chunk
+carries its document title and section heading, and blocks are packed whole up to a size budget.
+
+Plain text (.txt, often pasted from a web page or a PDF, usually without real headings): sections
+are still cut at heading-like lines (a short line under a "…:" lead-in or above another bare line
+is a list item, not a heading), but inside a section the text is cut into overlapping windows of
+whole sentences, ~60-120 words, each window repeating the last sentence or two of the one before,
+so a passage that falls on a window edge is whole in one of them. The sizes were chosen on the dev
+half of evals/datasets/user_docs (see README, Evals).
 """
 
 from __future__ import annotations
@@ -17,6 +25,12 @@ import yaml
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 MAX_CHARS = 900
+WINDOW_MIN_WORDS = 60
+WINDOW_MAX_WORDS = 120
+OVERLAP_WORDS = 30
+OVERLAP_SENTENCES = 2
+SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)\]]))\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+TERMINAL = (".", "!", "?", "…", ":", ";", '"', "”", "’", ")")
 
 
 @dataclass
@@ -89,6 +103,16 @@ def _looks_like_heading(line: str, next_line: str | None) -> bool:
     )
 
 
+def _is_list_line(lines: list[str], i: int) -> bool:
+    """A short unpunctuated line that opens a list, not a heading: it follows a lead-in ending in
+    ':' (a blank line between is common in pasted text), or the line right under it is as bare."""
+    before = next((ln for ln in reversed(lines[:i]) if ln.strip()), "")
+    after = lines[i + 1] if i + 1 < len(lines) else ""
+    return before.rstrip().endswith(":") or (
+        bool(after.strip()) and _looks_like_heading(after, after) and not HEADING.match(after)
+    )
+
+
 def sections_from_markdown(body: str, *, plain_text: bool = False) -> list[Section]:
     """Split a document into sections by heading (for plain text, by heading-like lines)."""
     sections: list[Section] = []
@@ -100,7 +124,7 @@ def sections_from_markdown(body: str, *, plain_text: bool = False) -> list[Secti
         nxt = next((ln for ln in source_lines[i + 1:i + 3] if ln.strip()), None)
         if plain_text and not match and _looks_like_heading(line, nxt):
             prev_blank = i == 0 or not source_lines[i - 1].strip()
-            if prev_blank:
+            if prev_blank and not _is_list_line(source_lines, i):
                 match = re.match(r"()(.*)", line.strip())
         if match:
             if lines:
@@ -157,6 +181,92 @@ def _split_long_block(block: str, budget: int) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class _Unit:
+    """One sentence (or list line) and what separated it from the previous unit in the source."""
+
+    text: str
+    sep: str
+    words: int
+
+
+def _lines_to_units(paragraph: str, first_sep: str) -> list[_Unit]:
+    """Sentences of one paragraph; list lines stay lines, hard-wrapped lines are rejoined."""
+    lines: list[str] = []
+    for raw in paragraph.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        wrapped = (lines and len(lines[-1]) > 50 and not lines[-1].endswith(TERMINAL)
+                   and not LIST_ITEM.match(line))
+        if wrapped:
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    units: list[_Unit] = []
+    for line_no, line in enumerate(lines):
+        for i, sentence in enumerate(SENTENCE_END.split(line)):
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            sep = " " if i else ("\n" if line_no else first_sep)
+            words = sentence.split()
+            for start in range(0, len(words), WINDOW_MAX_WORDS):
+                piece = words[start:start + WINDOW_MAX_WORDS]
+                units.append(_Unit(" ".join(piece), sep if start == 0 else " ", len(piece)))
+    return units
+
+
+def sentence_units(blocks: list[str]) -> list[_Unit]:
+    """The sentences of a section's blocks, in order, remembering paragraph and line breaks."""
+    units: list[_Unit] = []
+    for block in blocks:
+        units += _lines_to_units(block, "\n\n")
+    return units
+
+
+def _join(units: list[_Unit]) -> str:
+    return "".join((u.sep if i else "") + u.text for i, u in enumerate(units))
+
+
+def sentence_windows(
+    blocks: list[str], *, min_words: int = WINDOW_MIN_WORDS, max_words: int = WINDOW_MAX_WORDS,
+    overlap_words: int = OVERLAP_WORDS, overlap_sentences: int = OVERLAP_SENTENCES,
+) -> list[str]:
+    """Windows of whole sentences, `min_words`..`max_words` long, ending at a paragraph end if one comes.
+
+    A window takes sentences until the next would pass `max_words`, and stops early at the
+    first paragraph end once it holds `min_words`. Each window after the first starts with the
+    last one or two sentences of the one before (at most `overlap_words` words), so a passage on
+    the edge is whole in one of them. A short tail (under half of `min_words`) is folded into the
+    last window (up to `max_words + min_words // 2`) rather than left as a scrap. A sentence
+    longer than `max_words` was already cut into `max_words` pieces.
+    """
+    units = sentence_units(blocks)
+    windows: list[str] = []
+    start = 0
+    while start < len(units):
+        end, words = start, 0
+        while end < len(units) and (end == start or words + units[end].words <= max_words):
+            words += units[end].words
+            end += 1
+            if words >= min_words and end < len(units) and units[end].sep == "\n\n":
+                break
+        rest = sum(u.words for u in units[end:])
+        if rest and rest < min_words // 2 and words + rest <= max_words + min_words // 2:
+            end = len(units)
+        windows.append(_join(units[start:end]))
+        if end >= len(units):
+            break
+        back, carried = end, 0
+        while (back - 1 > start and end - back < overlap_sentences
+               and carried + units[back - 1].words <= overlap_words):
+            back -= 1
+            carried += units[back].words
+        start = back
+    return windows
+
+
 def chunk_id(source: str, heading: str, body: str) -> str:
     """Content-addressed: the same text at the same place always gets the same ID."""
     digest = hashlib.sha256(f"{source}\x1f{heading}\x1f{body}".encode()).hexdigest()
@@ -175,7 +285,8 @@ def chunk_document(
     base = {k: str(v) for k, v in meta.items() if isinstance(v, str | int | float) and k != "title"}
     chunks: list[Chunk] = []
     for section in sections:
-        for position, body_part in enumerate(_pack(section.blocks, max_chars)):
+        bodies = sentence_windows(section.blocks) if plain_text else _pack(section.blocks, max_chars)
+        for position, body_part in enumerate(bodies):
             parts = [p for p in (title, section.heading) if p]
             label = " — ".join(dict.fromkeys(parts))
             text_out = f"{label}\n{body_part}" if label else body_part

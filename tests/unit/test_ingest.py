@@ -95,3 +95,16 @@ def test_switching_encoders_reindexes_instead_of_leaving_an_empty_index(deps: De
     # Back to the first encoder: its index is still there and nothing needs redoing.
     again = ingest(deps.vectors, deps.db)
     assert again.added == 0 and again.unchanged == len(builtin_files())
+
+
+def test_heading_less_text_file_is_windowed_and_reingest_is_a_noop(deps: Deps, tmp_path: Path) -> None:
+    sentences = [f"Point {i} about asking a mentor for twenty minutes is written here plainly."
+                 for i in range(40)]
+    article = tmp_path / "pasted.txt"
+    article.write_text(" ".join(sentences[:20]) + "\n\n" + " ".join(sentences[20:]) + "\n")
+    first = ingest(deps.vectors, deps.db, [tmp_path])
+    assert first.added == 1 and first.chunks >= 4
+    ids = set(deps.vectors.collection("user_docs").get()["ids"])
+    again = ingest(deps.vectors, deps.db, [tmp_path])
+    assert (again.added, again.unchanged, again.chunks) == (0, 1, first.chunks)
+    assert set(deps.vectors.collection("user_docs").get()["ids"]) == ids
