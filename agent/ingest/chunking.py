@@ -25,6 +25,8 @@ import yaml
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 MAX_CHARS = 900
+# Bump when chunking changes: the ingest manifest keys files by it, so they are cut again.
+CHUNKER_VERSION = 2
 WINDOW_MIN_WORDS = 60
 WINDOW_MAX_WORDS = 120
 OVERLAP_WORDS = 30

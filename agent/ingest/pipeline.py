@@ -18,6 +18,7 @@ from typing import Any
 
 import knowledge
 from agent.errors import InputError
+from agent.ingest import chunking
 from agent.ingest.chunking import Chunk, chunk_document, chunk_id
 from agent.store.db import Database
 from agent.store.vectors import VectorStore
@@ -48,7 +49,8 @@ class SourceFile:
 
 
 def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """What the manifest compares: the file's bytes and the chunker that cut them."""
+    return hashlib.sha256(f"chunker-{chunking.CHUNKER_VERSION}\0".encode() + data).hexdigest()
 
 
 def builtin_files() -> list[SourceFile]:

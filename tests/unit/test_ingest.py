@@ -108,3 +108,17 @@ def test_heading_less_text_file_is_windowed_and_reingest_is_a_noop(deps: Deps, t
     again = ingest(deps.vectors, deps.db, [tmp_path])
     assert (again.added, again.unchanged, again.chunks) == (0, 1, first.chunks)
     assert set(deps.vectors.collection("user_docs").get()["ids"]) == ids
+
+
+def test_a_new_chunker_version_cuts_unchanged_files_again(deps: Deps, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.ingest import chunking
+
+    note = tmp_path / "mentor.txt"
+    note.write_text("Ask for twenty minutes. Offer to call at their convenience.\n")
+    assert ingest(deps.vectors, deps.db, [note]).added == 1
+    assert ingest(deps.vectors, deps.db, [note]).unchanged == 1
+    monkeypatch.setattr(chunking, "CHUNKER_VERSION", chunking.CHUNKER_VERSION + 1)
+    report = ingest(deps.vectors, deps.db, [note])
+    assert (report.added, report.unchanged) == (1, 0)
+    assert deps.vectors.count("user_docs") == 1
