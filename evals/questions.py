@@ -31,12 +31,12 @@ import numpy as np
 
 from agent.deps import Deps
 from agent.questions import rank
-from agent.questions.fields import make_slots
 from agent.questions.graph import prepare_questions
 from agent.questions.searchable import searchable_flags
 from agent.questions.state import QuestionsRequest
 from agent.questions.tailor import candidates_from_bank
 from agent.screening import screen_questions
+from agent.text.slots import make_slots
 from evals.common import eval_deps, load_jsonl, print_metrics
 
 THRESHOLDS = {

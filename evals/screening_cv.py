@@ -18,8 +18,9 @@ from agent.config import Settings
 from agent.deps import Deps
 from agent.screening.classifier import CLASS_BALANCE, ScreeningModel
 from agent.screening.decide import KNN_WEIGHT, NEED_VOTE, decide
-from agent.screening.rules import fold, framing_vetoes, load_rules
+from agent.screening.rules import framing_vetoes, load_rules
 from agent.screening.state import OK
+from agent.text.words import fold
 
 FOLDS = 10
 GRID = (0.4, 0.5, 0.6)

@@ -11,9 +11,9 @@ import argparse
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.errors import InputError
-from agent.swot.notes import read_note_files
 from agent.swot.report import report_markdown
 from agent.swot.state import NoteInput, SwotRequest
+from agent.text.notes_input import read_note_files
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -11,14 +11,14 @@ import argparse
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.contacts.service import get_contact_or_fail, parse_when
-from agent.thankyou.notes_input import read_notes_file
-from agent.thankyou.state import NOTES_MAX_BYTES, ThankYouDraft, ThankYouRequest
+from agent.text.notes_input import MAX_NOTE_BYTES, read_notes_file
+from agent.thankyou.state import ThankYouDraft, ThankYouRequest
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("thank-you", help="draft a thank-you note from your interview notes")
     p.add_argument("notes_file", metavar="NOTES_FILE",
-                   help=f"UTF-8 text notes of one conversation, at most {NOTES_MAX_BYTES // 1000} KB "
+                   help=f"UTF-8 text notes of one conversation, at most {MAX_NOTE_BYTES // 1000} KB "
                         "('-' reads standard input)")
     p.add_argument("--contact-name", required=True)
     p.add_argument("--contact-id", type=int, help="file the draft on this contact (see `coach contacts`)")

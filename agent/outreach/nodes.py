@@ -15,16 +15,11 @@ import prompts
 from agent.deps import Deps
 from agent.errors import ModelError
 from agent.outreach import template as tpl
-from agent.outreach.rules import (
-    EMAIL_WORD_LIMIT,
-    FIRST_PERSON_CLAIM,
-    check_grounded,
-    job_words,
-    run_checks,
-    slot_problems,
-)
-from agent.outreach.state import Check, OutreachDraft, OutreachState
+from agent.outreach.rules import EMAIL_WORD_LIMIT, run_checks, slot_problems
+from agent.outreach.state import OutreachDraft, OutreachState
 from agent.retrieval import hybrid_query
+from agent.text.checks import FIRST_PERSON_CLAIM, Check, check_grounded
+from agent.text.job_talk import job_words
 from agent.text.partial_json import partial_string_field
 from agent.text.roles import field_for
 from agent.text.words import word_count

@@ -9,20 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agent.outreach.state import Check, OutreachRequest
-from agent.text.grammar import grammar_problems
-from agent.text.words import normalise, sentences, stem, word_count, words
+from agent.outreach.state import OutreachRequest
+from agent.text.checks import (
+    Check,
+    check_contact_named,
+    check_grounded,
+    check_no_attachment,
+    check_no_job_words,
+    check_reads_well,
+    check_signed,
+)
+from agent.text.job_talk import job_words
+from agent.text.words import content_stems, sentences, word_count
 
 EMAIL_WORD_LIMIT = 100
 LINKEDIN_CHAR_LIMIT = 300
 SUBJECT_WORD_LIMIT = 10
 
-JOB_WORDS = re.compile(
-    r"\b(jobs?|positions?|openings?|vacanc(?:y|ies)|hiring|hire[sd]?|recruit\w*|resum[eé]s?|"
-    r"r[ée]sum[ée]s?|cv|referrals?|refer(?:red|ring)? me|employment|apply(?:ing)?|"
-    r"applications?|candidacy|interview for)\b",
-    re.IGNORECASE,
-)
 DURATION = re.compile(
     r"\b(\d{1,2})(?:\s*(?:-|–|to|or)\s*(\d{1,2}))?\s*(?:-\s*)?(?:min(?:ute)?s?)\b", re.IGNORECASE
 )
@@ -30,34 +33,7 @@ NUMBER_WORDS = {"ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thir
 WORD_DURATION = re.compile(
     r"\b(ten|fifteen|twenty|twenty-five|thirty)\s*(?:-\s*)?minutes?\b", re.IGNORECASE
 )
-FIRST_PERSON_CLAIM = re.compile(
-    r"\b(i am|i'm|i have|i've|i worked|i work|i led|i built|i studied|i graduated|my)\b",
-    re.IGNORECASE,
-)
 SIGN_OFF = re.compile(r"(?i)\s*(thank|thanks|best|regards|kind regards|warmly|sincerely|cheers)\b")
-STOPWORDS = set(
-    "a an the and or but of to in on at for with from by as is are was were be been being it its "
-    "this that these those i me my you your we our they their he she his her them us am do did "
-    "does have has had will would could should can may might not no so if than then there here "
-    "about into over also just very more most some any all each which who whom what when where "
-    "how why up out off again once only own same too s t".split()
-)
-
-
-TITLE = re.compile(r"(?i)^(dr|prof|professor|mr|mrs|ms|mx)\.?$")
-
-
-def greeting_name(full: str) -> str:
-    """'Ana Ruiz' → 'Ana'; 'Dr. Priya Venkataraman-Shah' → 'Dr. Venkataraman-Shah'."""
-    parts = full.split()
-    if len(parts) > 1 and TITLE.match(parts[0]):
-        title = parts[0] if parts[0].endswith(".") or len(parts[0]) > 3 else parts[0] + "."
-        return f"{title} {parts[-1]}"
-    return parts[0]
-
-
-def job_words(text: str) -> list[str]:
-    return sorted({m.group(0).lower() for m in JOB_WORDS.finditer(normalise(text))})
 
 
 def durations(text: str) -> list[tuple[int, int]]:
@@ -66,10 +42,6 @@ def durations(text: str) -> list[tuple[int, int]]:
     ]
     found += [(NUMBER_WORDS[m.group(1).lower()],) * 2 for m in WORD_DURATION.finditer(text)]
     return found
-
-
-def content_stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w.lower() not in STOPWORDS and len(w) > 2}
 
 
 def check_length(body: str, channel: str) -> Check:
@@ -82,12 +54,6 @@ def check_length(body: str, channel: str) -> Check:
                  detail=f"{n} words (must be under {EMAIL_WORD_LIMIT} to read on a phone)")
 
 
-def check_no_job_words(subject: str, body: str) -> Check:
-    hits = job_words(f"{subject}\n{body}")
-    return Check(rule="no_job_words", passed=not hits,
-                 detail=f"mentions {', '.join(hits)}" if hits else "no job, hiring or resume words")
-
-
 def check_time_ask(body: str) -> Check:
     spans = durations(body)
     ok = [s for s in spans if 10 <= s[0] <= s[1] <= 30]
@@ -96,13 +62,6 @@ def check_time_ask(body: str) -> Check:
         label = f"{lo}" if lo == hi else f"{lo}–{hi}"
         return Check(rule="time_ask", passed=True, detail=f"asks for {label} minutes")
     return Check(rule="time_ask", passed=False, detail="no specific 10–30 minute request")
-
-
-def check_contact_named(body: str, contact_name: str) -> Check:
-    first = greeting_name(contact_name)
-    found = first.lower() in body.lower()
-    return Check(rule="contact_named", passed=found,
-                 detail=f"addresses {first}" if found else f"{first} is not named")
 
 
 def check_connection_first(body: str, connection: str | None) -> Check:
@@ -136,45 +95,6 @@ def check_paragraphs(body: str, channel: str) -> Check:
     paras = blocks
     ok = len(paras) <= 2 or channel == "linkedin"
     return Check(rule="paragraphs", passed=ok, detail=f"{len(paras)} paragraph(s) (at most 2)")
-
-
-def check_no_attachment(body: str) -> Check:
-    hit = re.search(r"\b(attach(?:ed|ment)?|enclosed)\b", body, re.IGNORECASE)
-    return Check(rule="no_attachment", passed=hit is None,
-                 detail="mentions an attachment" if hit else "nothing attached")
-
-
-def check_grounded(body: str, allowed_text: Iterable[str]) -> Check:
-    """Every claim about the user ('I am…', 'my…') must use words the user gave us."""
-    allowed: set[str] = set()
-    for text in allowed_text:
-        allowed |= content_stems(text)
-    novel: list[str] = []
-    for sentence in sentences(body):
-        if FIRST_PERSON_CLAIM.search(sentence):
-            novel += [w for w in sorted(content_stems(sentence) - allowed) if not w.isdigit()]
-    return Check(rule="grounded", passed=not novel,
-                 detail="every claim about you comes from what you entered" if not novel
-                 else f"claims not from your input: {', '.join(novel[:6])}")
-
-
-NAME_PLACEHOLDER = "[your name]"
-
-
-def check_signed(body: str) -> Check:
-    """A draft is sent under the user's name; a visible placeholder means we did not know it."""
-    if NAME_PLACEHOLDER in body:
-        return Check(rule="signed", passed=False,
-                     detail="no name under the sign-off: give your name (--my-name, or save it in "
-                            "your profile) or replace [your name]")
-    return Check(rule="signed", passed=True, detail="signed with your name")
-
-
-def check_reads_well(subject: str, body: str) -> Check:
-    """Every sentence built from slots reads as one sentence: right article, no repeated phrase."""
-    problems = [p for text in (subject, *sentences(body)) for p in grammar_problems(text)]
-    return Check(rule="reads_well", passed=not problems,
-                 detail="every sentence reads as a sentence" if not problems else problems[0])
 
 
 def run_checks(

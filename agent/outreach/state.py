@@ -6,6 +6,7 @@ from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
+from agent.text.checks import Check
 from agent.text.fields import OptionalText, RequiredText
 
 Channel = Literal["email", "linkedin"]
@@ -23,12 +24,6 @@ class OutreachRequest(BaseModel):
     channel: Channel = "email"
     my_name: OptionalText = Field(None, max_length=80)
     minutes: int = Field(20, ge=10, le=30)
-
-
-class Check(BaseModel):
-    rule: str = Field(..., description="Short rule id, e.g. word_limit")
-    passed: bool
-    detail: str = Field("", description="Why it passed or failed, for the user")
 
 
 class OutreachDraft(BaseModel):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
-from agent.outreach.rules import JOB_WORDS, LINKEDIN_CHAR_LIMIT, greeting_name, word_count
+from agent.outreach.rules import LINKEDIN_CHAR_LIMIT
 from agent.outreach.state import OutreachRequest
+from agent.text.checks import greeting_name
 from agent.text.grammar import with_article
+from agent.text.job_talk import JOB_WORDS
 from agent.text.roles import field_for, role_phrase
-from agent.text.words import sentences
+from agent.text.words import sentences, word_count
 
 NAME_PLACEHOLDER = "[your name]"
 

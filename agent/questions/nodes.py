@@ -15,7 +15,6 @@ from agent.deps import Deps
 from agent.errors import ModelError
 from agent.questions import rank
 from agent.questions.bank import question_items
-from agent.questions.fields import Slots, make_slots
 from agent.questions.searchable import searchable_flags
 from agent.questions.state import Candidate, PreparedQuestion, QuestionPlan, QuestionsState
 from agent.questions.tailor import (
@@ -26,6 +25,7 @@ from agent.questions.tailor import (
     rephrase_problems,
 )
 from agent.screening.screen import decisions_for, folded_vectors
+from agent.text.slots import Slots, make_slots
 from agent.workflow import emit
 
 SHORTLIST = 60

@@ -17,7 +17,7 @@ import numpy as np
 
 from agent.deps import Deps
 from agent.questions.bank import question_items
-from agent.screening.rules import fold
+from agent.text.words import fold
 
 NEIGHBOURS = 7
 SEARCHABLE_VOTE = 0.5

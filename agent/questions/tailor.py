@@ -18,11 +18,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 import prompts
-from agent.outreach.rules import STOPWORDS
-from agent.questions.fields import Slots, fill
 from agent.questions.state import Candidate
 from agent.text.grammar import grammar_problems
-from agent.text.words import stem, word_count, words
+from agent.text.slots import Slots, fill
+from agent.text.words import STOPWORDS, stem, word_count, words
 
 MIN_REPHRASE_SIMILARITY = 0.45
 # Words a rewording may replace with the contact's field ('this line of work' → 'UX design').

@@ -14,9 +14,9 @@ from pydantic import BaseModel, Field
 import prompts
 from agent.deps import Deps
 from agent.errors import ModelError
-from agent.questions.fields import Slots, fill, make_slots
 from agent.screening.rules import load_rules
 from agent.text.grammar import grammar_problems
+from agent.text.slots import Slots, fill, make_slots
 from agent.text.words import word_count
 
 MODEL_REWRITE_MIN_SIMILARITY = 0.35

@@ -14,27 +14,6 @@ from functools import lru_cache
 
 import knowledge
 from agent.screening.state import CATEGORIES
-from agent.text.words import deleet, normalise
-
-SPACED_LETTERS = re.compile(r"\b(?:[a-z][ .\-_*]){2,}[a-z]\b")
-TOKEN = re.compile(r"[\w@$]+")
-
-
-def _deleet_token(match: re.Match[str]) -> str:
-    token = match.group(0)
-    digits = sum(ch.isdigit() for ch in token)
-    letters = sum(ch.isalpha() for ch in token)
-    if digits > letters or not letters:
-        return token  # a number such as 401k or 2024, not a disguised word
-    return deleet(token.replace("@", "a").replace("$", "s"))
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip invisible characters, map look-alikes and undo leet and spaced letters."""
-    folded = normalise(text)
-    folded = SPACED_LETTERS.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), folded)
-    return TOKEN.sub(_deleet_token, folded)
-
 
 # Framings that take a category off the table unless a sharp cue fires first. Citing where the
 # company published something ("in your annual report") means it cannot be confidential; asking how

@@ -19,8 +19,9 @@ from agent.errors import InputError, ModelError
 from agent.screening.classifier import screening_model
 from agent.screening.decide import Decision, decide
 from agent.screening.rewrite import choose_rewrites, model_rewrite
-from agent.screening.rules import fold, framing_softens, framing_vetoes, load_rules
+from agent.screening.rules import framing_softens, framing_vetoes, load_rules
 from agent.screening.state import ScreenResult
+from agent.text.words import fold
 
 MAX_QUESTION_CHARS = 500
 REVIEW_REASON = "The screen could not decide; read it again before asking (closest concern: {label})."

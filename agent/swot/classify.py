@@ -23,7 +23,7 @@ import numpy as np
 
 import knowledge
 from agent.swot import rules
-from agent.swot.notes import looks_like_instruction
+from agent.text.injection import looks_like_instruction
 
 LABELS = ("strength", "weakness", "opportunity", "threat", "next_step", "other")
 QUADRANTS = ("strength", "weakness", "opportunity", "threat")

@@ -18,7 +18,6 @@ from agent.errors import InputError, ModelError
 from agent.swot import rules
 from agent.swot.classify import classify_vectors
 from agent.swot.merge import STOP, clean_text, find_conflicts, merge_labelled
-from agent.swot.notes import MAX_SENTENCES, instruction_reason, parse_note
 from agent.swot.state import (
     QUADRANT_KEYS,
     Ignored,
@@ -29,6 +28,8 @@ from agent.swot.state import (
     SwotState,
     default_summarise,
 )
+from agent.text.injection import instruction_reason
+from agent.text.notes import parse_note
 from agent.text.words import stem, word_count, words
 from agent.workflow import emit
 
@@ -40,6 +41,8 @@ SUMMARY_FUNCTION_WORDS = set(
     "both several two three main key some most also while yet however overall mixed need needs "
     "needed".split()
 )
+
+MAX_SENTENCES = 1500
 
 
 def summary_problems(line: str, evidence: list[str]) -> list[str]:

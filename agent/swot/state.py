@@ -14,7 +14,8 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from agent.config import Settings
-from agent.swot.notes import MAX_NOTE_BYTES, MAX_NOTES, Sentence
+from agent.text.notes import Sentence
+from agent.text.notes_input import MAX_NOTE_BYTES, MAX_NOTES
 
 Quadrant = Literal["strength", "weakness", "opportunity", "threat", "next_step"]
 QUADRANT_KEYS: dict[str, str] = {

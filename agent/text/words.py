@@ -50,3 +50,38 @@ def stem(word: str) -> str:
         if len(w) > len(suffix) + 2 and w.endswith(suffix):
             return w[: -len(suffix)]
     return w
+
+
+STOPWORDS = set(
+    "a an the and or but of to in on at for with from by as is are was were be been being it its "
+    "this that these those i me my you your we our they their he she his her them us am do did "
+    "does have has had will would could should can may might not no so if than then there here "
+    "about into over also just very more most some any all each which who whom what when where "
+    "how why up out off again once only own same too s t".split()
+)
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w.lower() not in STOPWORDS and len(w) > 2}
+
+
+SPACED_LETTERS = re.compile(r"\b(?:[a-z][ .\-_*]){2,}[a-z]\b")
+
+
+TOKEN = re.compile(r"[\w@$]+")
+
+
+def _deleet_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    digits = sum(ch.isdigit() for ch in token)
+    letters = sum(ch.isalpha() for ch in token)
+    if digits > letters or not letters:
+        return token  # a number such as 401k or 2024, not a disguised word
+    return deleet(token.replace("@", "a").replace("$", "s"))
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip invisible characters, map look-alikes and undo leet and spaced letters."""
+    folded = normalise(text)
+    folded = SPACED_LETTERS.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group(0)), folded)
+    return TOKEN.sub(_deleet_token, folded)

@@ -18,8 +18,7 @@ import prompts
 from agent.contacts.schedule import thank_you_due
 from agent.deps import Deps
 from agent.errors import ModelError
-from agent.outreach.rules import check_grounded
-from agent.outreach.state import Check
+from agent.text.checks import Check, check_grounded
 from agent.text.partial_json import partial_string_field
 from agent.text.words import word_count
 from agent.thankyou import template as tpl

@@ -13,15 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from agent.outreach.rules import content_stems, job_words
-from agent.text.words import stem, words
+from agent.text.injection import looks_like_instruction
+from agent.text.job_talk import JOB_TALK, job_words
+from agent.text.notes import HTML_COMMENT, parse_note
+from agent.text.words import content_stems, stem, words
 from agent.thankyou.state import Point
 
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-BULLET = re.compile(r"^\s*(?:[-*•·–—>]+|\d{1,2}[.)]|\[[ xX]?\])\s+")
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 LEADING_FILLER = re.compile(r"^(?:also|and|then|plus|maybe|definitely|first|next)\s*,?\s+", re.I)
 
 ADVICE_HEADING = re.compile(r"\b(advice|advised|recommend\w*|suggest\w*|tips?|ideas?)\b", re.I)
@@ -52,17 +50,6 @@ IMPERATIVE_VERBS = frozenset("""
     focus keep put create make go visit check prepare pitch consider enrol enroll complete finish redo
 """.split())
 
-# Openings, hiring and pay are never what a thank-you note builds on, however specific they are.
-JOB_TALK = re.compile(
-    r"\b(?:open|opens|opening|add|adds|adding|create|creates|creating|post|posts|posting|fill|fills|"
-    r"filling)\s+(?:\w+\s+){0,3}?(?:roles?|positions?|jobs?|spots?|seats?|vacanc(?:y|ies)|headcount"
-    r"|reqs?)\b|\b(?:roles?|positions?|jobs?|spots?)\s+(?:\w+\s+){0,2}?(?:open(?:ing)? up|coming up"
-    r"|will open|to fill)\b"
-    r"|\b(?:hir(?:e|es|ed|ing)|headcount|recruit\w*|job (?:market|offers?|ads?|postings?)|internships?)\b"
-    r"|\b(?:salar(?:y|ies)|compensation|wages?|bonus(?:es)?|pay (?:range|band|scale|is|was|rise)|"
-    r"paid|earn(?:s|ed|ing)? (?:\$|\d|six|more|less|a living))\b|\$\s?\d",
-    re.I,
-)
 EXCLUDE = re.compile(
     r"\bthank|\bintroduc|\bintros?\b(?!\s+(?:\w+\s+)?(?:course|class|workshop|level|session))|"
     r"\bconnect (?:me|us)\b|\bconnect with\b|\brefer|\bpass (?:on |along )?"
@@ -115,53 +102,19 @@ class Candidate:
     index: int
 
 
-def swot_helpers() -> tuple[Any, Any]:
-    """The SWOT workflow's sentence splitter and injection filter, or None when not installed."""
-    try:
-        from agent.swot.notes import looks_like_instruction, split_sentences
-    except ImportError:
-        return None, None
-    return split_sentences, looks_like_instruction
-
-
-FALLBACK_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules)\b|^\W*(system|assistant|user)"
-    r"\s*:|<\|?(im_start|system)|\b(output|print|respond with|say)\b.{0,20}\b(only|exactly|the word)\b|"
-    r"\b(as an ai|language model|system prompt)\b", re.I)
-
-
 def is_instruction(sentence: str) -> bool:
-    """True for text aimed at a model; both the SWOT filter and a local one must pass it."""
-    _, looks_like = swot_helpers()
-    if looks_like is not None and looks_like(sentence):
-        return True
-    return bool(FALLBACK_INSTRUCTION.search(sentence) or "<!--" in sentence or "-->" in sentence)
-
-
-def _split_line(line: str) -> list[str]:
-    splitter, _ = swot_helpers()
-    if splitter is not None:
-        return [s.strip() for s in splitter(line) if s.strip()]
-    return [s.strip() for s in SENTENCE_BREAK.split(line) if s.strip()]
+    """True for text aimed at a model rather than recording the conversation."""
+    return looks_like_instruction(sentence)
 
 
 def note_sentences(notes: str) -> list[Candidate]:
-    """Verbatim sentences with the heading of the list they sit under (if they are list items)."""
-    text = HTML_COMMENT.sub(" ", notes)
+    """Verbatim sentences with the heading of the list they sit under (if they are list items);
+    hidden comments and the heading lines themselves are not candidates."""
     found: list[Candidate] = []
-    heading = ""
-    for raw in text.splitlines():
-        if not raw.strip():
+    for sentence in parse_note(HTML_COMMENT.sub(" ", notes)):
+        if sentence.text.endswith(":") and len(words(sentence.text)) <= 8:
             continue
-        bullet = bool(BULLET.match(raw))
-        line = BULLET.sub("", raw, count=1).strip()
-        if line.endswith(":") and len(words(line)) <= 8:
-            heading = line
-            continue
-        if not bullet:
-            heading = ""
-        for sentence in _split_line(line):
-            found.append(Candidate(sentence, heading, len(found)))
+        found.append(Candidate(sentence.text, sentence.heading, len(found)))
     return found
 
 

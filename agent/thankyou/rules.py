@@ -11,18 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agent.outreach.rules import (
+from agent.text.checks import (
+    Check,
     check_contact_named,
     check_grounded,
     check_no_attachment,
     check_no_job_words,
     check_reads_well,
     check_signed,
-    content_stems,
-    job_words,
 )
-from agent.outreach.state import Check
-from agent.text.words import normalise, sentences, word_count, words
+from agent.text.job_talk import job_words
+from agent.text.words import content_stems, normalise, sentences, word_count, words
 from agent.thankyou.point import is_instruction, point_keywords
 from agent.thankyou.state import Point
 

@@ -7,10 +7,10 @@ from typing import Literal, TypedDict
 
 from pydantic import BaseModel, Field, field_validator
 
-from agent.outreach.state import Check
+from agent.text.checks import Check
 from agent.text.fields import OptionalText, RequiredText
+from agent.text.notes_input import MAX_NOTE_BYTES
 
-NOTES_MAX_BYTES = 200_000
 PointKind = Literal["advice", "insight"]
 
 
@@ -25,7 +25,7 @@ def _aware(value: datetime) -> datetime:
 class ThankYouRequest(BaseModel):
     """The notes of one conversation and who it was with; limits keep the prompt small."""
 
-    notes: str = Field(..., min_length=1, max_length=NOTES_MAX_BYTES)
+    notes: str = Field(..., min_length=1, max_length=MAX_NOTE_BYTES)
     contact_name: RequiredText = Field(..., min_length=1, max_length=100)
     contact_role: OptionalText = Field(default=None, max_length=120)
     my_name: OptionalText = Field(default=None, max_length=80)

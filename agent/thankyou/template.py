@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from agent.outreach.rules import NAME_PLACEHOLDER
+from agent.text.checks import NAME_PLACEHOLDER
 from agent.text.grammar import article
 from agent.thankyou.point import has_timeframe
 from agent.thankyou.state import Point, ThankYouRequest

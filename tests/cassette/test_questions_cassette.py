@@ -10,11 +10,11 @@ import json
 import pytest
 
 from agent.questions import rank
-from agent.questions.fields import make_slots
 from agent.questions.graph import prepare_questions
 from agent.questions.state import QuestionsRequest
 from agent.questions.tailor import rephrase_problems
 from agent.screening import screen_questions
+from agent.text.slots import make_slots
 
 pytestmark = pytest.mark.cassette
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.questions.fields import article, field_for, fill, make_slots, plural
+from agent.text.slots import article, field_for, fill, make_slots, plural
 
 
 @pytest.mark.parametrize(("role", "field"), [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.questions.fields import make_slots
 from agent.questions.tailor import rephrase_messages, rephrase_problems
+from agent.text.slots import make_slots
 
 SLOTS = make_slots("Senior UX Designer", "E-commerce")
 

@@ -8,8 +8,9 @@ import pytest
 from agent.errors import InputError, ModelError
 from agent.screening import ScreenResult, screen_questions
 from agent.screening.decide import decide
-from agent.screening.rules import fold, framing_softens, framing_vetoes, load_rules
+from agent.screening.rules import framing_softens, framing_vetoes, load_rules
 from agent.screening.state import LABELS
+from agent.text.words import fold
 
 
 @pytest.mark.parametrize(("raw", "folded"), [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent.deps import Deps
-from agent.swot.notes import MAX_NOTE_BYTES, MAX_NOTES
+from agent.text.notes_input import MAX_NOTE_BYTES, MAX_NOTES
 
 NOTES_A = """Coffee with Priya Shah, data analyst at Harbor Health
 She said my Excel dashboards are a strong start.

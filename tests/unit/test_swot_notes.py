@@ -7,16 +7,9 @@ from pathlib import Path
 import pytest
 
 from agent.errors import InputError
-from agent.swot.notes import (
-    MAX_NOTE_BYTES,
-    MAX_NOTES,
-    check_pasted,
-    instruction_reason,
-    looks_like_instruction,
-    parse_note,
-    read_note_files,
-    split_sentences,
-)
+from agent.text.injection import instruction_reason, looks_like_instruction
+from agent.text.notes import parse_note, split_sentences
+from agent.text.notes_input import MAX_NOTE_BYTES, MAX_NOTES, check_pasted, read_note_files
 
 NOTES = """Chat with Dr. Amara Boateng, pharmacist at Lakeview Clinic
 Phone, 15 min.  She moved from retail pharmacy into the clinic in 2019. The clinic is adding two roles.

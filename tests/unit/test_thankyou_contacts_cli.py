@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agent.deps import Deps
-from agent.thankyou.state import NOTES_MAX_BYTES
+from agent.text.notes_input import MAX_NOTE_BYTES
 from tests.fakes import FakeChatModel
 
 NOTES = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "notes" / "note04.txt"
@@ -60,7 +60,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, str]]:
     (tmp / "empty.txt").write_text("  \n\t\n", encoding="utf-8")
     (tmp / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (tmp / "latin1.txt").write_bytes("Notes from the café with Zoë".encode("latin-1"))
-    (tmp / "huge.txt").write_text("She recommended I learn SQL. " * (NOTES_MAX_BYTES // 20), encoding="utf-8")
+    (tmp / "huge.txt").write_text("She recommended I learn SQL. " * (MAX_NOTE_BYTES // 20), encoding="utf-8")
     (tmp / "folder").mkdir()
     return [("empty.txt", "empty"), ("binary.txt", "binary"), ("latin1.txt", "UTF-8"),
             ("huge.txt", "200 KB"), ("folder", "not a file"), ("missing.txt", "no such notes file")]

@@ -23,7 +23,7 @@ from agent.contacts import service
 from agent.contacts.service import MARKER_LABELS, STATUSES, ContactChange, ContactFields, parse_when
 from agent.deps import Deps
 from agent.errors import CoachError
-from agent.thankyou.notes_input import check_notes_text
+from agent.text.notes_input import check_notes_text
 from agent.thankyou.saving import save_thank_you
 from agent.thankyou.state import ThankYouRequest
 from ui.render import checks_markdown, error_markdown

@@ -22,10 +22,10 @@ import gradio as gr
 from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import CoachError
-from agent.swot.notes import check_pasted
 from agent.swot.report import report_markdown
 from agent.swot.saving import save_swot
 from agent.swot.state import NoteInput, SwotItem, SwotReport, SwotRequest, default_summarise
+from agent.text.notes_input import check_pasted
 from ui.render import error_markdown
 
 MODEL_GROUP = "embedded-model"

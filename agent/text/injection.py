@@ -1,0 +1,60 @@
+"""Text aimed at a model instead of recording a conversation: override phrases, role tags, hidden
+markup, "output the word…", planted SWOT items. Pasted notes and documents are data; a sentence
+that trips one of these is dropped before classification and never reaches a prompt. Look-alike
+letters and digit swaps are folded first, so disguised instructions are caught too."""
+
+from __future__ import annotations
+
+import re
+
+from agent.text.words import deleet, normalise
+
+INSTRUCTION_PATTERNS: dict[str, re.Pattern[str]] = {
+    "override": re.compile(
+        r"\b(ignore|disregard|forget|override|bypass|skip)\b.{0,40}\b(previous|prior|above|earlier|"
+        r"preceding|all|any|your|the|system|these)\b.{0,20}\b(instructions?|prompts?|rules|"
+        r"directions|guidelines|messages|context|constraints)\b"
+    ),
+    "role_tag": re.compile(
+        r"^\W*(system|assistant|developer|user|ai|model|bot|chatbot|llm|gpt|claude|instruction|"
+        r"prompt)\s*(:|>|\]|-->)|<\|?/?(im_start|im_end|system|assistant|user|endoftext)\|?>|"
+        r"\[/?(inst|sys|system)\]|<<\s*/?sys\s*>>|</?s>"
+    ),
+    "hidden_markup": re.compile(r"<!--|-->|<\s*/?\s*(script|instructions?|system|prompt)\b"),
+    "addresses_model": re.compile(
+        r"\b(dear|hey|hi|attention|note to( the)?|to the|as an?)\s+"
+        r"(ai|assistant|language model|llm|chatbot|bot|gpt|claude)\b"
+        r"|\b(you are( now)?|act as|pretend( to be)?|from now on,? you)\s+(an? )?([\w-]+\s+){0,2}"
+        r"(ai|assistant|language model|llm|chatbot|bot|model|gpt|claude|system)\b"
+        r"|^\W*(ai|assistant|chatbot|llm|gpt|claude|model)\s*[,:;]"
+        r"|\b(new|updated|hidden|secret) (instructions?|task|system prompt)\b"
+        r"|\bsystem prompt\b|\bjailbreak\b|\bprompt injection\b"
+    ),
+    "output_command": re.compile(
+        r"\b(output|print|respond|reply|answer|return|write|say|repeat|echo)\b\s+(only\s+|just\s+)?"
+        r"(with\s+)?(the word|the phrase|the text|exactly|verbatim|only)\b"
+        r"|\b(respond|reply|answer)\s+(only\s+)?(with|in)\s+[\"'“‘]"
+    ),
+    "plants_item": re.compile(
+        r"\b(add|list|mark|label|classify|tag|put|insert|include|record|report|treat|output|"
+        r"rate|state)\b[^.]{0,80}?[\"'“‘][^\"'”’]{2,80}[\"'”’][^.]{0,40}?\b(as|to|in|under|into)\s+"
+        r"(an? |the |my |their )?(only )?(strengths?|weakness(es)?|opportunit(y|ies)|threats?|"
+        r"next steps?|swot|quadrants?)\b"
+        r"|\b(as|is) the only (strength|weakness|opportunity|threat|next step)\b"
+    ),
+}
+
+
+def instruction_reason(sentence: str) -> str | None:
+    """Which injection pattern a sentence trips, or None for an ordinary note."""
+    folded = deleet(normalise(sentence))
+    plain = normalise(sentence)
+    for name, pattern in INSTRUCTION_PATTERNS.items():
+        if pattern.search(folded) or pattern.search(plain):
+            return name
+    return None
+
+
+def looks_like_instruction(sentence: str) -> bool:
+    """True when the sentence addresses a model rather than recording the conversation."""
+    return instruction_reason(sentence) is not None
