@@ -29,10 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from agent.classify.searchable import searchable_flags
 from agent.deps import Deps
 from agent.questions import rank
 from agent.questions.graph import prepare_questions
-from agent.questions.searchable import searchable_flags
 from agent.questions.state import QuestionsRequest
 from agent.questions.tailor import candidates_from_bank
 from agent.screening import screen_questions

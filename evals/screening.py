@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from agent.classify.screen_rules import CATEGORIES
 from agent.deps import Deps
 from agent.screening import ScreenResult, screen_questions
-from agent.screening.state import CATEGORIES
 from evals.common import eval_deps, load_jsonl, print_metrics
 
 THRESHOLDS = {

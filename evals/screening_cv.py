@@ -14,12 +14,11 @@ import itertools
 
 import numpy as np
 
+from agent.classify.screen_decide import KNN_WEIGHT, NEED_VOTE, decide
+from agent.classify.screen_model import CLASS_BALANCE, ScreeningModel
+from agent.classify.screen_rules import OK, framing_vetoes, load_rules
 from agent.config import Settings
 from agent.deps import Deps
-from agent.screening.classifier import CLASS_BALANCE, ScreeningModel
-from agent.screening.decide import KNN_WEIGHT, NEED_VOTE, decide
-from agent.screening.rules import framing_vetoes, load_rules
-from agent.screening.state import OK
 from agent.text.words import fold
 
 FOLDS = 10

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from agent.classify.screen import MAX_QUESTION_CHARS
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.errors import InputError
 from agent.screening import ScreenResult, screen_questions
-from agent.screening.screen import MAX_QUESTION_CHARS
 
 MAX_QUESTIONS = 500
 

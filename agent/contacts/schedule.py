@@ -4,10 +4,8 @@ The rules come from the career-centre playbooks the coach teaches: Steve Dalton'
 (Duke Career Hub, SFU Career Services) for unanswered requests, a thank-you within 24 hours
 (Yale, OSU), a check-in 7–10 days after an offered introduction, and keeping people posted later
 (Yale). Dalton's boosters / obligates / curmudgeons label comes from how quickly someone answered.
-
-Business days skip Saturdays and Sundays; public holidays are optional (`holidays=`) because the
-right calendar depends on the contact's country. Nothing here reads the clock: every function
-takes `today`, so the same inputs always give the same schedule.
+The intervals and the business-day arithmetic are in `agent.timing`. Nothing here reads the
+clock: every function takes `today`, so the same inputs always give the same schedule.
 """
 
 from __future__ import annotations
@@ -17,49 +15,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from agent.timing import (
+    BOOSTER_REPLY_DAYS,
+    FOLLOW_UP_DAYS,
+    INTRO_CHECK_IN_DAYS,
+    KEEP_POSTED_DAYS,
+    NO_HOLIDAYS,
+    NO_REPLY_AFTER_FOLLOW_UP_DAYS,
+    SECOND_CONTACT_DAYS,
+    add_business_days,
+    business_days_between,
+    thank_you_due,
+)
+
 FollowUpKind = Literal[
     "second_contact", "follow_up", "interview", "thank_you", "intro_check_in", "keep_posted",
 ]
 Responsiveness = Literal["booster", "obligate", "curmudgeon"]
 
-SECOND_CONTACT_DAYS = 3
-FOLLOW_UP_DAYS = 7
-NO_REPLY_AFTER_FOLLOW_UP_DAYS = 7
-BOOSTER_REPLY_DAYS = 3
-THANK_YOU_HOURS = 24
-INTRO_CHECK_IN_DAYS = (7, 10)
-KEEP_POSTED_DAYS = 30
 REPLIED_STATUSES = ("scheduled", "done", "thanked")
-NO_HOLIDAYS: frozenset[date] = frozenset()
-
-
-def is_business_day(day: date, holidays: Collection[date] = NO_HOLIDAYS) -> bool:
-    return day.weekday() < 5 and day not in holidays
-
-
-def add_business_days(start: date, days: int, holidays: Collection[date] = NO_HOLIDAYS) -> date:
-    """The date `days` business days after `start` (start itself is day 0, whatever weekday).
-
-    A request sent on Friday reaches day 3 on Wednesday; one sent on Saturday also on Wednesday.
-    """
-    if days < 0:
-        raise ValueError("days must not be negative")
-    day, counted = start, 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_business_day(day, holidays):
-            counted += 1
-    return day
-
-
-def business_days_between(start: date, end: date, holidays: Collection[date] = NO_HOLIDAYS) -> int:
-    """Business days in (start, end]; 0 when end is not after start."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if is_business_day(day, holidays):
-            count += 1
-    return count
 
 
 def parse_moment(value: str) -> datetime:
@@ -175,11 +149,6 @@ def _interview(contact: Mapping[str, Any]) -> list[FollowUp]:
                 "keep to the agreed time, then mark it done"),
         reason="interview scheduled",
     )]
-
-
-def thank_you_due(interview_at: datetime) -> datetime:
-    """The thank-you deadline: 24 hours after the conversation."""
-    return interview_at + timedelta(hours=THANK_YOU_HOURS)
 
 
 def _thank_you(contact: Mapping[str, Any]) -> list[FollowUp]:

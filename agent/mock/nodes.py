@@ -58,7 +58,7 @@ def default_reader_factory(deps: Deps) -> ReaderFactory:
     """The real screen and web-search check, bound to the contact's role."""
 
     def factory(request: dict[str, Any]) -> TurnReader:
-        from agent.questions.searchable import is_web_searchable
+        from agent.classify.searchable import is_web_searchable
         from agent.screening import screen_questions
 
         role = request.get("contact_role")

@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from agent.classify.banks import question_items
+from agent.classify.screen import decisions_for, folded_vectors
+from agent.classify.searchable import searchable_flags
 from agent.deps import Deps
 from agent.errors import ModelError
 from agent.questions import rank
-from agent.questions.bank import question_items
-from agent.questions.searchable import searchable_flags
 from agent.questions.state import Candidate, PreparedQuestion, QuestionPlan, QuestionsState
 from agent.questions.tailor import (
     Rephrase,
@@ -24,7 +25,6 @@ from agent.questions.tailor import (
     rephrase_messages,
     rephrase_problems,
 )
-from agent.screening.screen import decisions_for, folded_vectors
 from agent.text.slots import Slots, make_slots
 from agent.workflow import emit
 

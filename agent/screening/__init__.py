@@ -3,7 +3,7 @@
 Public API: `ScreenResult` and `screen_questions(deps, questions, *, role=None)`.
 """
 
+from agent.classify.screen import ScreenResult
 from agent.screening.screen import screen_questions
-from agent.screening.state import ScreenResult
 
 __all__ = ["ScreenResult", "screen_questions"]

@@ -13,10 +13,10 @@ from typing import Any
 from pydantic import BaseModel, Field, create_model
 
 import prompts
+from agent.classify import note_cues as rules
+from agent.classify.note_sentences import classify_vectors
 from agent.deps import Deps
 from agent.errors import InputError, ModelError
-from agent.swot import rules
-from agent.swot.classify import classify_vectors
 from agent.swot.merge import STOP, clean_text, find_conflicts, merge_labelled
 from agent.swot.state import (
     QUADRANT_KEYS,

@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 import prompts
-from agent.contacts.schedule import thank_you_due
 from agent.deps import Deps
 from agent.errors import ModelError
 from agent.text.checks import Check, check_grounded
@@ -25,6 +24,7 @@ from agent.thankyou import template as tpl
 from agent.thankyou.point import HTML_COMMENT, Classifier, choose_point, is_instruction, note_sentences
 from agent.thankyou.rules import THANK_YOU_WORD_LIMIT, point_slot_problems, run_checks
 from agent.thankyou.state import ThankYouDraft, ThankYouState
+from agent.timing import thank_you_due
 from agent.workflow import emit
 
 MAX_REPAIRS = 2
@@ -60,7 +60,7 @@ def allowed_text(state: ThankYouState) -> list[str]:
 def swot_classifier(deps: Deps) -> Classifier | None:
     """The SWOT workflow's note-sentence classifier, when that workflow is installed."""
     try:
-        from agent.swot.classify import classify_sentences
+        from agent.classify.note_sentences import classify_sentences
     except ImportError:
         return None
 

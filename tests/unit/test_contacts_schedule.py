@@ -7,14 +7,13 @@ from datetime import date, timedelta
 import pytest
 
 from agent.contacts.schedule import (
-    add_business_days,
-    business_days_between,
     due_on,
     follow_ups,
     next_follow_up,
     responsiveness,
     waiting_note,
 )
+from agent.timing import add_business_days, business_days_between
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (date(2025, 5, d) for d in range(12, 19))
 

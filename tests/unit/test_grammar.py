@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from agent.classify.screen import template_rewrites
 from agent.outreach import rules
 from agent.outreach.state import OutreachRequest
 from agent.outreach.template import assemble_email, interest_sentence, subject_line, template_slots
-from agent.screening.rewrite import template_rewrites
 from agent.text.grammar import article, grammar_problems, repeated_phrase
 from agent.text.slots import fill, make_slots
 

@@ -7,10 +7,10 @@ from itertools import combinations
 
 import pytest
 
+from agent.classify.searchable import is_web_searchable
 from agent.errors import ModelError
 from agent.questions import rank
 from agent.questions.graph import build_graph, prepare_questions, stream_questions
-from agent.questions.searchable import is_web_searchable
 from agent.questions.state import QuestionsRequest
 from agent.screening import screen_questions
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from agent.classify.screen_decide import decide
+from agent.classify.screen_rules import LABELS, framing_softens, framing_vetoes, load_rules
 from agent.errors import InputError, ModelError
 from agent.screening import ScreenResult, screen_questions
-from agent.screening.decide import decide
-from agent.screening.rules import framing_softens, framing_vetoes, load_rules
-from agent.screening.state import LABELS
 from agent.text.words import fold
 
 

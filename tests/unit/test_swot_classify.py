@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from agent.classify import note_cues as rules
+from agent.classify.note_sentences import LABELS, classify_sentences
 from agent.deps import Deps
-from agent.swot import rules
-from agent.swot.classify import LABELS, classify_sentences
 
 CLEAR_CASES = [
     ("I should email her the draft by Friday.", "next_step"),

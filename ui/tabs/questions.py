@@ -18,13 +18,13 @@ from typing import Any
 import gradio as gr
 from pydantic import ValidationError
 
+from agent.classify.screen import MAX_QUESTION_CHARS
 from agent.cli import validation_line
 from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import CoachError
 from agent.questions.state import QuestionsRequest
 from agent.screening import screen_questions
-from agent.screening.screen import MAX_QUESTION_CHARS
 from ui.render import error_markdown
 
 MODEL_GROUP = "embedded-model"

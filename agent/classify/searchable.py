@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agent.classify.banks import question_items
+from agent.classify.neighbours import neighbour_votes
 from agent.deps import Deps
-from agent.questions.bank import question_items
 from agent.text.words import fold
 
 NEIGHBOURS = 7
@@ -62,11 +63,9 @@ class SearchableIndex:
     searchable: np.ndarray
 
     def vote(self, vector: np.ndarray) -> float:
-        sims = self.vectors @ vector
-        k = min(NEIGHBOURS, len(sims))
-        idx = np.argpartition(-sims, k - 1)[:k]
-        weights = np.maximum(sims[idx], 0.0)
-        return float((weights * self.searchable[idx]).sum() / max(weights.sum(), 1e-9))
+        """Similarity-weighted share of searchable questions among the nearest neighbours."""
+        votes = neighbour_votes(self.vectors @ vector, self.searchable, 2, NEIGHBOURS)
+        return float(votes[0, 1])
 
 
 def searchable_index(deps: Deps) -> SearchableIndex:
@@ -74,7 +73,7 @@ def searchable_index(deps: Deps) -> SearchableIndex:
 
     def build() -> SearchableIndex:
         _, vectors, metas = question_items(deps)
-        flags = np.array([m.get("label") == "web_searchable" for m in metas], dtype=np.float32)
+        flags = np.array([m.get("label") == "web_searchable" for m in metas], dtype=np.int64)
         return SearchableIndex(vectors=np.asarray(vectors, dtype=np.float32), searchable=flags)
 
     return deps.cached("searchable_index", build)

@@ -15,81 +15,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-import knowledge
-from agent.swot import rules
+from agent.classify import note_cues as rules
+from agent.classify.banks import labelled_exemplars
+from agent.classify.probe import Probe, train_probe
 from agent.text.injection import looks_like_instruction
 
 LABELS = ("strength", "weakness", "opportunity", "threat", "next_step", "other")
 QUADRANTS = ("strength", "weakness", "opportunity", "threat")
 BANK = "swot"
-SCALE = 10.0
-L2 = 1e-3
-STEPS = 300
-RATE = 2.0
-
-
-@dataclass(frozen=True)
-class Probe:
-    """A multinomial logistic regression over sentence vectors."""
-
-    weights: np.ndarray
-    bias: np.ndarray
-
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        logits = (vectors * SCALE) @ self.weights + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
-
-
-def fit_probe(vectors: np.ndarray, labels: Sequence[str]) -> Probe:
-    """Full-batch gradient descent: deterministic, numpy only, fast for a few hundred exemplars."""
-    index = {label: i for i, label in enumerate(LABELS)}
-    targets = np.zeros((len(labels), len(LABELS)), dtype=np.float32)
-    for row, label in enumerate(labels):
-        targets[row, index[label]] = 1.0
-    x = vectors.astype(np.float32) * SCALE
-    weights = np.zeros((x.shape[1], len(LABELS)), dtype=np.float32)
-    bias = np.zeros(len(LABELS), dtype=np.float32)
-    for _ in range(STEPS):
-        logits = x @ weights + bias
-        logits -= logits.max(axis=1, keepdims=True)
-        probs = np.exp(logits)
-        probs /= probs.sum(axis=1, keepdims=True)
-        error = probs - targets
-        weights -= RATE * (x.T @ error / len(x) + L2 * weights)
-        bias -= RATE * error.mean(axis=0)
-    return Probe(weights.astype(np.float32), bias.astype(np.float32))
-
-
-def exemplar_bank(deps: Any) -> tuple[list[str], np.ndarray, list[str]]:
-    """The swot exemplars with their stored vectors; encoded from the file if not indexed yet."""
-    docs, vectors, metas = deps.vectors.all_items("exemplars")
-    keep = [i for i, m in enumerate(metas) if m.get("bank") == BANK and m.get("label") in LABELS]
-    if keep:
-        return [docs[i] for i in keep], vectors[keep], [str(metas[i]["label"]) for i in keep]
-    import json
-
-    rows = [json.loads(line) for line in
-            (knowledge.root() / "exemplars" / f"{BANK}.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    texts = [r["text"] for r in rows]
-    return texts, deps.encoder.encode(texts), [r["label"] for r in rows]
+PROBE_VERSION = 2  # part of the cache key: bump when the probe's training changes
 
 
 def swot_probe(deps: Any) -> Probe:
     """The fitted probe, memoised per process and stored on disk per exemplar-bank version."""
 
     def build() -> Probe:
-        _, vectors, labels = exemplar_bank(deps)
+        _, vectors, labels = labelled_exemplars(deps, BANK, LABELS)
         digest = hashlib.sha256()
-        digest.update(f"{SCALE}:{L2}:{STEPS}:{RATE}:{','.join(labels)}".encode())
+        digest.update(f"v{PROBE_VERSION}:{','.join(labels)}".encode())
         digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
         path = Path(deps.settings.data_dir) / "cache" / f"swot_probe_{digest.hexdigest()[:16]}.npz"
         if path.is_file():
@@ -98,7 +46,8 @@ def swot_probe(deps: Any) -> Probe:
                     return Probe(saved["weights"], saved["bias"])
             except (OSError, ValueError, KeyError):
                 pass
-        probe = fit_probe(vectors, labels)
+        y = np.array([LABELS.index(label) for label in labels], dtype=np.int64)
+        probe = train_probe(vectors, y, len(LABELS))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp.npz")

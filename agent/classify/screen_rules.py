@@ -11,9 +11,22 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import knowledge
-from agent.screening.state import CATEGORIES
+
+Verdict = Literal["ok", "flag", "review"]
+Category = Literal[
+    "job_request", "personal_compensation", "confidential_information", "politics_religion",
+    "personal_life", "negativity",
+]
+CATEGORIES: tuple[str, ...] = (
+    "job_request", "personal_compensation", "confidential_information", "politics_religion",
+    "personal_life", "negativity",
+)
+OK = "ok"
+LABELS: tuple[str, ...] = (*CATEGORIES, OK)
+
 
 # Framings that take a category off the table unless a sharp cue fires first. Citing where the
 # company published something ("in your annual report") means it cannot be confidential; asking how

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.screening.state import CATEGORIES, LABELS, OK
+from agent.classify.screen_rules import CATEGORIES, LABELS, OK
 
 OK_MIN = 0.6  # blended probability needed to pass a question without a cue
 FLAG_MIN = 0.4  # blended probability needed to flag without a cue
