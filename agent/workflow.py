@@ -4,22 +4,40 @@ Two shapes cover them: a straight line of nodes (questions, SWOT) and the drafti
 thank-you), where a template draft is phrased by the model, checked against the rules and repaired
 until it passes or repair gives up. Every workflow ends in a node named `finish` whose update holds
 the result under one key; callers either wait for it or stream the nodes' progress events first.
+
+Nodes are module-level functions `node(state, runtime)`: what they need besides the state (the
+model, the encoder, the stores) arrives as the run's context (`runtime.context.deps`, LangGraph's
+`context_schema`), so a graph is compiled once per process and any node can be tested alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from agent.deps import Deps
 
 FINISH = "finish"
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every node may use besides the state: the process's shared dependencies."""
+
+    deps: Deps
+
+
+NodeRuntime = Runtime[Context]
+
+
 def linear_graph(state: type, nodes: Mapping[str, Any], order: Sequence[str]) -> Any:
     """Compile `order` as one straight line from START to END."""
-    graph: Any = StateGraph(state)
+    graph: Any = StateGraph(state, context_schema=Context)
     for name in order:
         graph.add_node(name, nodes[name])
     graph.add_edge(START, order[0])
@@ -37,7 +55,7 @@ def drafting_graph(state: type, nodes: Mapping[str, Any], first: str,
     def route_after_check(s: Any) -> Literal["repair_failures", "finish"]:
         return "repair_failures" if needs_repair(s) else "finish"
 
-    graph: Any = StateGraph(state)
+    graph: Any = StateGraph(state, context_schema=Context)
     for name, fn in nodes.items():
         graph.add_node(name, fn)
     graph.add_edge(START, first)
@@ -58,14 +76,15 @@ def emit(event: dict[str, Any]) -> None:
         pass  # Called outside a streaming run.
 
 
-def run(graph: Any, request: Any, key: str) -> Any:
+def run(graph: Any, deps: Deps, request: Any, key: str) -> Any:
     """Run to the end and return the result `finish` stored under `key`."""
-    return graph.invoke({"request": request})[key]
+    return graph.invoke({"request": request}, context=Context(deps))[key]
 
 
-def stream(graph: Any, request: Any, key: str) -> Iterator[dict[str, Any]]:
+def stream(graph: Any, deps: Deps, request: Any, key: str) -> Iterator[dict[str, Any]]:
     """Yield the nodes' progress events as they happen, then {key: result}."""
-    for mode, payload in graph.stream({"request": request}, stream_mode=["custom", "updates"]):
+    for mode, payload in graph.stream({"request": request}, context=Context(deps),
+                                      stream_mode=["custom", "updates"]):
         if mode == "custom":
             yield payload
         elif mode == "updates" and FINISH in payload:

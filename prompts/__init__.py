@@ -49,10 +49,10 @@ class Prompt:
         return out
 
 
-def load(name: str) -> Prompt:
-    """Read `prompts/<name>.txt`."""
+def load(name: str, package: str = __name__) -> Prompt:
+    """Read `<package>/<name>.txt` (the product's prompts live here; the benchmark keeps its own)."""
     try:
-        raw = resources.files(__name__).joinpath(f"{name}.txt").read_text(encoding="utf-8")
+        raw = resources.files(package).joinpath(f"{name}.txt").read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise PromptError(f"no prompt file named {name!r}") from exc
     system, sep, user = raw.partition(SEPARATOR)

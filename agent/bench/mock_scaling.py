@@ -1,7 +1,7 @@
 """Mock-interview scaling: time to first token at turns 1, 5, 10 and 20 of a scripted rehearsal, for
 the app's stable layout (fixed system prompt, history appended, so the server reuses the prefix) and
-for the naive layout the mock workflow keeps for this comparison (per-turn text in the system prompt,
-so every turn re-sends and re-processes the whole history). --quick stops at turn 10.
+for a naive layout kept here for this comparison (`naive_layout.py`: per-turn text in the system
+prompt, so every turn re-sends and re-processes the whole history). --quick stops at turn 10.
 
 Replies are capped at a few tokens: only prompt processing decides the time to first token, and on a
 shared 2-core machine full replies would make a 20-turn session take many minutes. A capped reply
@@ -52,14 +52,18 @@ def session(deps: Deps, timer: TimingChatModel, layout: Literal["stable", "naive
             questions: list[str], role: str = ROLES[0]) -> list[dict[str, Any]]:
     """Per turn: the model call's prompt tokens, cached prefix and time to first token (None if the
     turn was answered from a template without the model)."""
-    from agent.mock.graph import send_turn, start_session
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from agent.bench.naive_layout import NaiveLayout
+    from agent.mock.graph import build_graph, send_turn, start_session
     from agent.mock.state import MockRequest
 
-    thread = start_session(deps, MockRequest(contact_role=role, minutes=60, layout=layout))
+    graph = build_graph(deps, InMemorySaver(), layout=NaiveLayout() if layout == "naive" else None)
+    thread = start_session(deps, MockRequest(contact_role=role, minutes=60), graph=graph)
     turns: list[dict[str, Any]] = []
     for number, text in enumerate(questions, start=1):
         before = len(timer.calls)
-        for _ in send_turn(deps, thread, text):
+        for _ in send_turn(deps, thread, text, graph=graph):
             pass
         calls = timer.calls[before:]
         call = calls[0].as_dict() if calls else {}

@@ -100,7 +100,7 @@ def build_request(args: argparse.Namespace, deps: Deps) -> MockRequest:
         contact_role=role, contact_name=args.contact_name or contact.get("name"),
         company=args.company or contact.get("company"), contact_id=args.contact_id,
         minutes=args.minutes, seniority=contact.get("seniority") or None,
-        notes=contact.get("notes") or None, layout="stable",
+        notes=contact.get("notes") or None,
     )
 
 

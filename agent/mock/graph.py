@@ -21,8 +21,9 @@ from langgraph.types import Command
 from agent.config import Settings
 from agent.deps import Deps
 from agent.errors import InputError
+from agent.mock import nodes
 from agent.mock.clock import ClockReading
-from agent.mock.nodes import ReaderFactory, make_nodes
+from agent.mock.nodes import MockContext, PromptLayout, ReaderFactory
 from agent.mock.state import Feedback, MockRequest, MockState
 
 WAITING_NODE = "await_user_turn"
@@ -39,24 +40,54 @@ def sqlite_saver(settings: Settings) -> SqliteSaver:
     return SqliteSaver(conn)
 
 
-def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver[Any] | None = None,
-                reader_factory: ReaderFactory | None = None) -> Any:
-    """Compile the rehearsal graph; tests pass an in-memory saver and fake classifiers."""
-    nodes = make_nodes(deps, reader_factory)
-    graph = StateGraph(MockState)
-    for name, fn in nodes.items():
-        graph.add_node(name, fn)
+def compile_graph(checkpointer: BaseCheckpointSaver[Any]) -> Any:
+    """The rehearsal graph on a checkpointer; what a run needs arrives as its `MockContext`."""
+    graph: Any = StateGraph(MockState, context_schema=MockContext)
+    for name in ("open_session", WAITING_NODE, "classify_turn", "reply_as_contact", "finish"):
+        graph.add_node(name, getattr(nodes, name))
     graph.add_edge(START, "open_session")
     graph.add_edge("open_session", WAITING_NODE)
     graph.add_conditional_edges(WAITING_NODE, route_after_wait)
     graph.add_edge("classify_turn", "reply_as_contact")
     graph.add_edge("reply_as_contact", WAITING_NODE)
     graph.add_edge("finish", END)
-    return graph.compile(checkpointer=checkpointer or sqlite_saver(deps.settings))
+    return graph.compile(checkpointer=checkpointer)
 
 
-def mock_graph(deps: Deps) -> Any:
-    return deps.cached("mock_graph", lambda: build_graph(deps))
+@dataclass(frozen=True)
+class Rehearsals:
+    """A compiled rehearsal graph with the context every run of it gets."""
+
+    graph: Any
+    context: MockContext
+
+    @property
+    def checkpointer(self) -> BaseCheckpointSaver[Any]:
+        return self.graph.checkpointer  # type: ignore[no-any-return]
+
+    def get_state(self, thread_id: str) -> Any:
+        return self.graph.get_state(_config(thread_id))
+
+    def invoke(self, value: Any, thread_id: str) -> Any:
+        return self.graph.invoke(value, _config(thread_id), context=self.context)
+
+    def stream(self, value: Any, thread_id: str) -> Iterator[tuple[str, Any]]:
+        return self.graph.stream(value, _config(thread_id), context=self.context,  # type: ignore[no-any-return]
+                                 stream_mode=["custom", "updates"])
+
+
+def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver[Any] | None = None,
+                reader_factory: ReaderFactory | None = None,
+                layout: PromptLayout | None = None) -> Rehearsals:
+    """The rehearsal graph for `deps`; tests pass an in-memory saver and fake classifiers, the
+    benchmark its own prompt layout."""
+    context = MockContext(deps, readers=reader_factory,  # type: ignore[arg-type]
+                          **({"layout": layout} if layout is not None else {}))
+    return Rehearsals(compile_graph(checkpointer or sqlite_saver(deps.settings)), context)
+
+
+def mock_graph(deps: Deps) -> Rehearsals:
+    return deps.cached("mock_graph", lambda: build_graph(deps))  # type: ignore[no-any-return]
 
 
 def _config(thread_id: str) -> dict[str, Any]:
@@ -81,19 +112,19 @@ class SessionView:
 
 
 def start_session(deps: Deps, request: MockRequest, thread_id: str | None = None,
-                  graph: Any | None = None) -> str:
+                  graph: Rehearsals | None = None) -> str:
     """Open a new thread and run it to the first pause (waiting for the user's opening line)."""
     graph = graph or mock_graph(deps)
     thread_id = thread_id or f"mock-{uuid.uuid4().hex[:12]}"
-    if graph.get_state(_config(thread_id)).values:
+    if graph.get_state(thread_id).values:
         raise InputError(f"thread {thread_id} already exists; resume it instead")
-    graph.invoke({"request": request.model_dump()}, _config(thread_id))
+    graph.invoke({"request": request.model_dump()}, thread_id)
     return thread_id
 
 
-def session_view(deps: Deps, thread_id: str, graph: Any | None = None) -> SessionView | None:
+def session_view(deps: Deps, thread_id: str, graph: Rehearsals | None = None) -> SessionView | None:
     graph = graph or mock_graph(deps)
-    snapshot = graph.get_state(_config(thread_id))
+    snapshot = graph.get_state(thread_id)
     values = snapshot.values or {}
     if not values.get("request"):
         return None
@@ -106,39 +137,37 @@ def session_view(deps: Deps, thread_id: str, graph: Any | None = None) -> Sessio
     )
 
 
-def _settle(graph: Any, thread_id: str) -> Iterator[dict[str, Any]]:
+def _settle(graph: Rehearsals, thread_id: str) -> Iterator[dict[str, Any]]:
     """Finish work a crash interrupted (a turn read but not yet answered) before taking new input."""
-    config = _config(thread_id)
     for _ in range(3):
-        snapshot = graph.get_state(config)
+        snapshot = graph.get_state(thread_id)
         if not snapshot.next or snapshot.interrupts:
             return
-        for mode, payload in graph.stream(None, config, stream_mode=["custom", "updates"]):
+        for mode, payload in graph.stream(None, thread_id):
             if mode == "custom":
                 yield payload
 
 
-def _require_open(graph: Any, thread_id: str) -> None:
-    snapshot = graph.get_state(_config(thread_id))
+def _require_open(graph: Rehearsals, thread_id: str) -> None:
+    snapshot = graph.get_state(thread_id)
     if not (snapshot.values or {}).get("request"):
         raise InputError(f"no rehearsal with thread id {thread_id}")
     if not snapshot.next:
         raise InputError(f"the rehearsal {thread_id} has ended; start a new one")
 
 
-def send_turn(deps: Deps, thread_id: str, text: str, graph: Any | None = None
+def send_turn(deps: Deps, thread_id: str, text: str, graph: Rehearsals | None = None
               ) -> Iterator[dict[str, Any]]:
     """Give the contact the user's line; yields {'type': 'delta'|'reply', ...} events."""
     graph = graph or mock_graph(deps)
     _require_open(graph, thread_id)
     yield from _settle(graph, thread_id)
-    for mode, payload in graph.stream(Command(resume=text), _config(thread_id),
-                                      stream_mode=["custom", "updates"]):
+    for mode, payload in graph.stream(Command(resume=text), thread_id):
         if mode == "custom":
             yield payload
 
 
-def end_session(deps: Deps, thread_id: str, graph: Any | None = None) -> Feedback:
+def end_session(deps: Deps, thread_id: str, graph: Rehearsals | None = None) -> Feedback:
     """End the call and compute the feedback (or return it again if the session already ended)."""
     graph = graph or mock_graph(deps)
     view = session_view(deps, thread_id, graph)
@@ -148,5 +177,5 @@ def end_session(deps: Deps, thread_id: str, graph: Any | None = None) -> Feedbac
         return view.feedback
     for _ in _settle(graph, thread_id):
         pass
-    values = graph.invoke(Command(resume={"end": True}), _config(thread_id))
+    values = graph.invoke(Command(resume={"end": True}), thread_id)
     return Feedback.model_validate(values["feedback"])

@@ -14,8 +14,10 @@ prefix and only the new turn is processed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
@@ -39,7 +41,7 @@ from agent.mock.state import MAX_TURN_CHARS, Feedback, MockState, TurnRecord
 from agent.mock.turns import NAMED_INTRO, TurnReader, load_priority
 from agent.mock.validate import early_stop, reply_problems, tidy_reply
 from agent.text.words import sentences, word_count
-from agent.workflow import emit
+from agent.workflow import Context, emit
 
 ReaderFactory = Callable[[dict[str, Any]], TurnReader]
 REPLY_MAX_TOKENS = 80
@@ -55,21 +57,58 @@ class SummaryText(BaseModel):
 
 
 def default_reader_factory(deps: Deps) -> ReaderFactory:
-    """The real screen and web-search check, bound to the contact's role."""
+    """The real screen and web-search check, bound to the contact's role. The screen is the
+    deterministic one: a model call between turns would cost seconds and, on the embedded server,
+    evict the session's cached prompt prefix."""
 
     def factory(request: dict[str, Any]) -> TurnReader:
+        from agent.classify.screen import screen_without_model
         from agent.classify.searchable import is_web_searchable
-        from agent.screening import screen_questions
 
         role = request.get("contact_role")
         priority = deps.cached("mock_priority", lambda: load_priority(deps.vectors, deps.encoder))
         return TurnReader(
-            screen=lambda qs: screen_questions(deps, qs, role=role),
+            screen=lambda qs: screen_without_model(deps, qs, role=role),
             searchable=lambda q: is_web_searchable(deps, q),
             priority=priority,
         )
 
     return factory
+
+
+class PromptLayout(Protocol):
+    """How one turn's request to the model is laid out (the benchmark swaps in another)."""
+
+    def user_content(self, persona: dict[str, Any], line: str) -> str: ...
+
+    def request(self, state: MockState, index: BriefIndex, question_vector: Any, used: list[str],
+                messages: list[dict[str, str]], sent_user: str) -> list[dict[str, str]]: ...
+
+
+class StableLayout:
+    """The persona's system prompt is fixed for the session and earlier turns are never
+    re-rendered, so llama.cpp reuses the cached prefix and processes only the new turn."""
+
+    def user_content(self, persona: dict[str, Any], line: str) -> str:
+        return persona_messages(persona, line)[1]["content"]
+
+    def request(self, state: MockState, index: BriefIndex, question_vector: Any, used: list[str],
+                messages: list[dict[str, str]], sent_user: str) -> list[dict[str, str]]:
+        return [*messages, {"role": "user", "content": sent_user}]
+
+
+@dataclass(frozen=True)
+
+
+class MockContext(Context):
+    """The run's context: the deps, how a user turn is read, and how prompts are laid out."""
+
+    readers: ReaderFactory = field(default=None)  # type: ignore[assignment]
+    layout: PromptLayout = field(default_factory=StableLayout)
+
+    def __post_init__(self) -> None:
+        if self.readers is None:
+            object.__setattr__(self, "readers", default_reader_factory(self.deps))
 
 
 def role_line(persona: dict[str, Any]) -> str:
@@ -97,14 +136,6 @@ def persona_messages(persona: dict[str, Any], line: str) -> list[dict[str, str]]
     )
 
 
-def naive_messages(persona: dict[str, Any], line: str, section: str, clock: str) -> list[dict[str, str]]:
-    """The layout the benchmark compares against: per-turn text inside the system prompt."""
-    return prompts.load("mock_persona_naive").messages(
-        name=persona["name"], role_line=role_line(persona), notes=persona_notes(persona),
-        digest=brief_digest(brief_for(persona)), section=section, clock=clock, line=line,
-    )
-
-
 def trim_history(messages: list[dict[str, str]]) -> list[dict[str, str]]:
     """Keep the whole conversation while it is short; past the budget drop the oldest exchanges
     in one go, so the cached prefix is broken rarely rather than on every turn."""
@@ -129,179 +160,172 @@ def user_name(turns: list[TurnRecord]) -> str:
     return ""
 
 
-def make_nodes(deps: Deps, reader_factory: ReaderFactory | None = None) -> dict[str, Any]:
-    """Bind the nodes to the model, the encoder, the stores and the turn classifiers."""
-    readers = reader_factory or default_reader_factory(deps)
+def brief_index(deps: Deps, brief: RoleBrief) -> BriefIndex:
+    return deps.cached(f"mock_brief_index:{brief.source}", lambda: BriefIndex(brief, deps.encoder))
 
-    def brief_index(brief: RoleBrief) -> BriefIndex:
-        return deps.cached(f"mock_brief_index:{brief.source}", lambda: BriefIndex(brief, deps.encoder))
 
-    def open_session(state: MockState) -> dict[str, Any]:
-        request = state["request"]
-        contact = None
-        if request.get("contact_id"):
-            contact = deps.db.get_contact(int(request["contact_id"]))
-        persona = build_persona(request, contact, deps.encoder).as_dict()
-        system = persona_messages(persona, "")[0]
-        readers(request).warm()
-        brief_index(brief_for(persona))
-        return {"persona": persona, "messages": [system], "transcript": [], "turns": [],
-                "clock": {"elapsed": 0.0, "notice": False, "extra": 0}, "used_sections": [],
-                "pending": None, "ended": False}
+def open_session(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
+    deps = runtime.context.deps
+    request = state["request"]
+    contact = None
+    if request.get("contact_id"):
+        contact = deps.db.get_contact(int(request["contact_id"]))
+    persona = build_persona(request, contact, deps.encoder).as_dict()
+    system = persona_messages(persona, "")[0]
+    runtime.context.readers(request).warm()
+    brief_index(deps, brief_for(persona))
+    return {"persona": persona, "messages": [system], "transcript": [], "turns": [],
+            "clock": {"elapsed": 0.0, "notice": False, "extra": 0}, "used_sections": [],
+            "pending": None, "ended": False}
 
-    def await_user_turn(state: MockState) -> dict[str, Any]:
-        clock = state.get("clock", {})
-        value = interrupt({"turn": len(state.get("turns", [])), "elapsed": clock.get("elapsed", 0.0),
-                           "limit": state["request"]["minutes"]})
-        if isinstance(value, dict) and value.get("end"):
-            return {"pending": None, "ended": True}
-        return {"pending": str(value or "")[:MAX_TURN_CHARS]}
 
-    def classify_turn(state: MockState) -> dict[str, Any]:
-        turns = list(state.get("turns", []))
-        reader = readers(state["request"])
-        earlier = [t.get("text", "") for t in turns]
-        core_seen = any(t.get("priority") == "core" for t in turns)
-        record = reader.read(state.get("pending") or "", len(turns), earlier, need_priority=not core_seen)
-        return {"turns": [*turns, record]}
+def await_user_turn(state: MockState) -> dict[str, Any]:
+    clock = state.get("clock", {})
+    value = interrupt({"turn": len(state.get("turns", [])), "elapsed": clock.get("elapsed", 0.0),
+                       "limit": state["request"]["minutes"]})
+    if isinstance(value, dict) and value.get("end"):
+        return {"pending": None, "ended": True}
+    return {"pending": str(value or "")[:MAX_TURN_CHARS]}
 
-    def reply_as_contact(state: MockState) -> dict[str, Any]:
-        turns = list(state["turns"])
-        record: TurnRecord = dict(turns[-1])  # type: ignore[assignment]
-        persona, request = state["persona"], state["request"]
-        clock = dict(state["clock"])
-        brief = brief_for(persona)
-        index = record["index"]
-        seed = f"{persona['name']}|{index}"
-        used = list(state.get("used_sections", []))
-        route, reply = choose_route(record, state.get("transcript", []), turns, persona, brief,
-                                    clock, seed)
-        origin = "template"
-        user_line = record["text"] or "…"
-        messages = list(state["messages"])
-        if request.get("layout") == "naive":
-            sent_user = user_line
-        else:
-            sent_user = persona_messages(persona, user_line)[1]["content"]
-        if route == "answer":
-            reply, origin, heading = answer_in_persona(state, record, sent_user, messages, used, seed)
-            if heading:
-                used.append(heading)
-        elif route == "one_more":
-            reply, origin, heading = answer_in_persona(state, record, sent_user, messages, used, seed)
-            reply = template_reply("one_more", seed) + reply
-        minutes = exchange_minutes(record["text"], reply, asks=bool(record.get("asks")))
-        elapsed = round(clock["elapsed"] + minutes, 2)
-        limit = int(request["minutes"])
-        if clock["notice"] and route in ("one_more", "hard_stop"):
-            clock["extra"] += 1
-        if not clock["notice"] and elapsed > limit and route not in ("goodbye", "hard_stop"):
-            reply += template_reply("time_note", seed, minutes=str(limit))
-            clock["notice"] = True
-        clock["elapsed"] = elapsed
-        record.update({"route": route, "reply_origin": origin, "minutes_after": elapsed})  # type: ignore[typeddict-item]
-        turns[-1] = record
-        history = trim_history([*messages, {"role": "user", "content": sent_user},
-                                {"role": "assistant", "content": reply}])
-        transcript = [*state.get("transcript", []), {"role": "user", "text": record["text"]},
-                      {"role": "contact", "text": reply}]
-        emit({"type": "reply", "turn": index, "text": reply, "origin": origin, "route": route,
-               "elapsed": elapsed, "limit": limit})
-        return {"turns": turns, "transcript": transcript, "messages": history, "clock": clock,
-                "used_sections": used[-3:], "pending": None}
 
-    def choose_route(record: TurnRecord, transcript: list[dict[str, str]], turns: list[TurnRecord],
-                     persona: dict[str, Any], brief: RoleBrief, clock: dict[str, Any],
-                     seed: str) -> tuple[str, str]:
-        """Which behaviour this turn calls for, with its template text ('' = the model answers)."""
-        kind = record["kind"]
-        if kind in ("empty", "gibberish"):
-            return kind, template_reply(kind, seed)
-        closing = record.get("wrap_up") or (record.get("thanks") and not record.get("asks"))
-        if closing:
-            return "goodbye", template_reply("goodbye", seed)
-        if clock.get("notice") and clock.get("extra", 0) >= EXTRA_TURNS_AFTER_TIME:
-            return "hard_stop", template_reply("hard_stop", seed)
-        screen = record.get("screen")
-        if screen and screen.get("verdict") == "flag" and screen.get("category"):
-            category = str(screen["category"])
-            company_of = f" to {persona['company']}" if persona.get("company") else ""
-            return f"decline_{category}", template_reply(
-                category, seed, advice=advice_from(brief, category), company_of=company_of)
-        if record.get("referral_ask"):
-            text = template_reply("referral", seed, **referral_slots(brief, seed))
-            return "referral", text + " " + template_reply("name_permission", seed)
-        if record.get("name_permission"):
-            return "name_permission", template_reply("name_permission", seed)
-        if persona.get("seniority") == "junior" and asks_company_inside(record["text"]):
-            return "too_junior", template_reply("too_junior", seed,
-                                                advice=advice_from(brief, "too_junior"))
-        repeat_of = record.get("repeat_of")
-        if repeat_of is not None:
-            earlier = _contact_reply_to(transcript, repeat_of)
-            recap = (sentences(earlier)[0] if earlier else "it depends a lot on the team.")
-            return "repeat", template_reply("repeat", seed, recap=recap)
-        if not record.get("asks") and (record.get("greeting") or record.get("self_intro")):
-            return "greeting", template_reply("greeting", seed, user=user_name(turns))
-        if clock.get("notice"):
-            return "one_more", ""
-        return "answer", ""
+def classify_turn(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
+    turns = list(state.get("turns", []))
+    reader = runtime.context.readers(state["request"])
+    earlier = [t.get("text", "") for t in turns]
+    core_seen = any(t.get("priority") == "core" for t in turns)
+    record = reader.read(state.get("pending") or "", len(turns), earlier, need_priority=not core_seen)
+    return {"turns": [*turns, record]}
 
-    def _contact_reply_to(transcript: list[dict[str, str]], index: int) -> str:
-        position = 2 * index + 1
-        return transcript[position]["text"] if position < len(transcript) else ""
 
-    def answer_in_persona(state: MockState, record: TurnRecord, sent_user: str,
-                          messages: list[dict[str, str]], used: list[str],
-                          seed: str) -> tuple[str, str, str]:
-        """The model's streamed answer if it passes the validators, else the brief's answer."""
-        persona = state["persona"]
-        brief = brief_for(persona)
-        index = brief_index(brief)
-        question = record["text"]
-        qvec = deps.encoder.encode([question])[0]
-        if state["request"].get("layout") == "naive":
-            heading, _ = index.best(qvec, used, question)
-            clock = f"{state['clock']['elapsed']:.1f} of {state['request']['minutes']} minutes"
-            system = naive_messages(persona, question, brief.section(heading), clock)[0]
-            request_messages = [system, *messages[1:], {"role": "user", "content": sent_user}]
-        else:
-            request_messages = [*messages, {"role": "user", "content": sent_user}]
+def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
+    turns = list(state["turns"])
+    record: TurnRecord = dict(turns[-1])  # type: ignore[assignment]
+    persona, request = state["persona"], state["request"]
+    clock = dict(state["clock"])
+    brief = brief_for(persona)
+    index = record["index"]
+    seed = f"{persona['name']}|{index}"
+    used = list(state.get("used_sections", []))
+    route, reply = choose_route(record, state.get("transcript", []), turns, persona, brief,
+                                clock, seed)
+    origin = "template"
+    user_line = record["text"] or "…"
+    messages = list(state["messages"])
+    layout = runtime.context.layout
+    sent_user = layout.user_content(persona, user_line)
+    if route == "answer":
+        reply, origin, heading = answer_in_persona(runtime.context, state, record, sent_user, messages, used,
+                                                   seed)
+        if heading:
+            used.append(heading)
+    elif route == "one_more":
+        reply, origin, heading = answer_in_persona(runtime.context, state, record, sent_user, messages, used,
+                                                   seed)
+        reply = template_reply("one_more", seed) + reply
+    minutes = exchange_minutes(record["text"], reply, asks=bool(record.get("asks")))
+    elapsed = round(clock["elapsed"] + minutes, 2)
+    limit = int(request["minutes"])
+    if clock["notice"] and route in ("one_more", "hard_stop"):
+        clock["extra"] += 1
+    if not clock["notice"] and elapsed > limit and route not in ("goodbye", "hard_stop"):
+        reply += template_reply("time_note", seed, minutes=str(limit))
+        clock["notice"] = True
+    clock["elapsed"] = elapsed
+    record.update({"route": route, "reply_origin": origin, "minutes_after": elapsed})  # type: ignore[typeddict-item]
+    turns[-1] = record
+    history = trim_history([*messages, {"role": "user", "content": sent_user},
+                            {"role": "assistant", "content": reply}])
+    transcript = [*state.get("transcript", []), {"role": "user", "text": record["text"]},
+                  {"role": "contact", "text": reply}]
+    emit({"type": "reply", "turn": index, "text": reply, "origin": origin, "route": route,
+           "elapsed": elapsed, "limit": limit})
+    return {"turns": turns, "transcript": transcript, "messages": history, "clock": clock,
+            "used_sections": used[-3:], "pending": None}
+
+
+def choose_route(record: TurnRecord, transcript: list[dict[str, str]], turns: list[TurnRecord],
+                 persona: dict[str, Any], brief: RoleBrief, clock: dict[str, Any],
+                 seed: str) -> tuple[str, str]:
+    """Which behaviour this turn calls for, with its template text ('' = the model answers)."""
+    kind = record["kind"]
+    if kind in ("empty", "gibberish"):
+        return kind, template_reply(kind, seed)
+    closing = record.get("wrap_up") or (record.get("thanks") and not record.get("asks"))
+    if closing:
+        return "goodbye", template_reply("goodbye", seed)
+    if clock.get("notice") and clock.get("extra", 0) >= EXTRA_TURNS_AFTER_TIME:
+        return "hard_stop", template_reply("hard_stop", seed)
+    screen = record.get("screen")
+    if screen and screen.get("verdict") == "flag" and screen.get("category"):
+        category = str(screen["category"])
+        company_of = f" to {persona['company']}" if persona.get("company") else ""
+        return f"decline_{category}", template_reply(
+            category, seed, advice=advice_from(brief, category), company_of=company_of)
+    if record.get("referral_ask"):
+        text = template_reply("referral", seed, **referral_slots(brief, seed))
+        return "referral", text + " " + template_reply("name_permission", seed)
+    if record.get("name_permission"):
+        return "name_permission", template_reply("name_permission", seed)
+    if persona.get("seniority") == "junior" and asks_company_inside(record["text"]):
+        return "too_junior", template_reply("too_junior", seed,
+                                            advice=advice_from(brief, "too_junior"))
+    repeat_of = record.get("repeat_of")
+    if repeat_of is not None:
+        earlier = _contact_reply_to(transcript, repeat_of)
+        recap = (sentences(earlier)[0] if earlier else "it depends a lot on the team.")
+        return "repeat", template_reply("repeat", seed, recap=recap)
+    if not record.get("asks") and (record.get("greeting") or record.get("self_intro")):
+        return "greeting", template_reply("greeting", seed, user=user_name(turns))
+    if clock.get("notice"):
+        return "one_more", ""
+    return "answer", ""
+
+
+def _contact_reply_to(transcript: list[dict[str, str]], index: int) -> str:
+    position = 2 * index + 1
+    return transcript[position]["text"] if position < len(transcript) else ""
+
+
+def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord, sent_user: str,
+                      messages: list[dict[str, str]], used: list[str],
+                      seed: str) -> tuple[str, str, str]:
+    """The model's streamed answer if it passes the validators, else the brief's answer."""
+    deps = context.deps
+    persona = state["persona"]
+    brief = brief_for(persona)
+    index = brief_index(deps, brief)
+    question = record["text"]
+    qvec = deps.encoder.encode([question])[0]
+    request_messages = context.layout.request(state, index, qvec, used, messages, sent_user)
+    buffer = ""
+    try:
+        for delta in deps.llm.stream(request_messages, max_tokens=REPLY_MAX_TOKENS,
+                                     temperature=0.5, stop=STOP):
+            buffer += delta
+            emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
+            if early_stop(buffer):
+                break
+    except ModelError:
         buffer = ""
-        try:
-            for delta in deps.llm.stream(request_messages, max_tokens=REPLY_MAX_TOKENS,
-                                         temperature=0.5, stop=STOP):
-                buffer += delta
-                emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
-                if early_stop(buffer):
-                    break
-        except ModelError:
-            buffer = ""
-        reply = tidy_reply(buffer)
-        earlier_user = [t.get("text", "") for t in state["turns"]]
-        problems = reply_problems(reply, question=question, user_lines=earlier_user,
-                                  user_name=user_name(state["turns"]).lstrip(", "))
-        if not problems and word_count(question) >= 3:
-            relevance = float(deps.encoder.encode([reply])[0] @ qvec)
-            if relevance < MIN_RELEVANCE:
-                problems.append("off_topic")
-        if not problems:
-            return reply, "model", ""
-        fallback, heading = index.answer(qvec, used, seed, question)
-        return fallback, "template", heading
+    reply = tidy_reply(buffer)
+    earlier_user = [t.get("text", "") for t in state["turns"]]
+    problems = reply_problems(reply, question=question, user_lines=earlier_user,
+                              user_name=user_name(state["turns"]).lstrip(", "))
+    if not problems and word_count(question) >= 3:
+        relevance = float(deps.encoder.encode([reply])[0] @ qvec)
+        if relevance < MIN_RELEVANCE:
+            problems.append("off_topic")
+    if not problems:
+        return reply, "model", ""
+    fallback, heading = index.answer(qvec, used, seed, question)
+    return fallback, "template", heading
 
-    def finish(state: MockState) -> dict[str, Any]:
-        feedback = build_feedback(state.get("turns", []), int(state["request"]["minutes"]))
-        word_summary(deps, feedback)
-        return {"feedback": feedback.model_dump(), "ended": True}
 
-    return {
-        "open_session": open_session,
-        "await_user_turn": await_user_turn,
-        "classify_turn": classify_turn,
-        "reply_as_contact": reply_as_contact,
-        "finish": finish,
-    }
+def finish(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
+    deps = runtime.context.deps
+    feedback = build_feedback(state.get("turns", []), int(state["request"]["minutes"]))
+    word_summary(deps, feedback)
+    return {"feedback": feedback.model_dump(), "ended": True}
 
 
 def word_summary(deps: Deps, feedback: Feedback) -> None:

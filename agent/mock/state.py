@@ -33,9 +33,6 @@ class MockRequest(BaseModel):
     minutes: int = Field(default=20, ge=5, le=60, description="The agreed length of the call")
     seniority: OptionalText = Field(default=None, max_length=40, description="junior, mid-level, senior...")
     notes: OptionalText = Field(default=None, max_length=1500, description="What the user knows about them")
-    layout: Literal["stable", "naive"] = Field(
-        default="stable", description="Prompt layout; 'naive' rebuilds the prompt per turn (benchmark only)"
-    )
 
 
 class ScreenView(TypedDict):

@@ -26,7 +26,7 @@ from agent.questions.tailor import (
     rephrase_problems,
 )
 from agent.text.slots import Slots, make_slots
-from agent.workflow import emit
+from agent.workflow import NodeRuntime, emit
 
 SHORTLIST = 60
 CLOSING_OPTIONS = 4
@@ -52,116 +52,110 @@ def slots_for(state: QuestionsState) -> Slots:
     return make_slots(r.contact_role, r.industry, r.company)
 
 
-def make_nodes(deps: Deps) -> dict[str, Any]:
-    """Bind the nodes to their dependencies (the encoder, the index and the model)."""
+def retrieve_candidates(state: QuestionsState, runtime: NodeRuntime) -> dict[str, Any]:
+    """Fill every bank question and score it: its value, how close its topic is to the goal
+    (the stored template vectors carry the topic without the role's words) and its level."""
+    deps = runtime.context.deps
+    r = state["request"]
+    docs, vectors, metas = question_items(deps)
+    candidates = candidates_from_bank(docs, metas, slots_for(state))
+    row = {str(m.get("id")): i for i, m in enumerate(metas) if m.get("bank") == "bank"}
+    fits = np.zeros(len(candidates))
+    if r.goal and candidates:
+        goal = deps.encoder.encode([r.goal])[0]
+        fits = np.array([float(vectors[row[c.id]] @ goal) for c in candidates])
+    middle = float(np.median(fits)) if len(fits) else 0.0
+    close = float(np.quantile(fits, GOAL_NOTE_QUANTILE)) if r.goal and len(fits) else 2.0
+    level = rank.seniority(r.contact_role)
+    for c, fit in zip(candidates, fits, strict=True):
+        c.relevance = float(fit)
+        c.fits_goal = bool(r.goal) and bool(fit >= close)
+        c.score = rank.base_score(c, level, middle)
+    ordered = sorted(candidates, key=lambda c: -c.score)
+    closing = [c for c in ordered if rank.is_closing(c)][:CLOSING_OPTIONS]
+    shortlist = [c for c in ordered if c not in closing][:SHORTLIST] + closing
+    emit({"stage": "retrieved", "count": len(shortlist)})
+    return {"candidates": shortlist, "dropped": {"unfillable": len(row) - len(candidates)}}
 
-    def bank() -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
-        return question_items(deps)
 
-    def retrieve_candidates(state: QuestionsState) -> dict[str, Any]:
-        """Fill every bank question and score it: its value, how close its topic is to the goal
-        (the stored template vectors carry the topic without the role's words) and its level."""
-        r = state["request"]
-        docs, vectors, metas = bank()
-        candidates = candidates_from_bank(docs, metas, slots_for(state))
-        row = {str(m.get("id")): i for i, m in enumerate(metas) if m.get("bank") == "bank"}
-        fits = np.zeros(len(candidates))
-        if r.goal and candidates:
-            goal = deps.encoder.encode([r.goal])[0]
-            fits = np.array([float(vectors[row[c.id]] @ goal) for c in candidates])
-        middle = float(np.median(fits)) if len(fits) else 0.0
-        close = float(np.quantile(fits, GOAL_NOTE_QUANTILE)) if r.goal and len(fits) else 2.0
-        level = rank.seniority(r.contact_role)
-        for c, fit in zip(candidates, fits, strict=True):
-            c.relevance = float(fit)
-            c.fits_goal = bool(r.goal) and bool(fit >= close)
-            c.score = rank.base_score(c, level, middle)
-        ordered = sorted(candidates, key=lambda c: -c.score)
-        closing = [c for c in ordered if rank.is_closing(c)][:CLOSING_OPTIONS]
-        shortlist = [c for c in ordered if c not in closing][:SHORTLIST] + closing
-        emit({"stage": "retrieved", "count": len(shortlist)})
-        return {"candidates": shortlist, "dropped": {"unfillable": len(row) - len(candidates)}}
+def score_and_screen(state: QuestionsState, runtime: NodeRuntime) -> dict[str, Any]:
+    """Drop what the screen flags, what a web search answers, and near-duplicates."""
+    deps = runtime.context.deps
+    candidates = state["candidates"]
+    texts = [c.text for c in candidates]
+    vectors = folded_vectors(deps, texts)
+    decisions, _ = decisions_for(deps, texts, vectors)
+    searchable = searchable_flags(deps, texts, vectors)
+    kept, kept_vectors = [], []
+    flagged = found = 0
+    for c, d, s, v in zip(candidates, decisions, searchable, vectors, strict=True):
+        if d.verdict != "ok":
+            flagged += 1
+        elif s:
+            found += 1
+        else:
+            kept.append(c)
+            kept_vectors.append(v)
+    unique, _ = rank.drop_near_duplicates(kept, np.array(kept_vectors))
+    dropped = {**state.get("dropped", {}), "screened_out": flagged, "web_searchable": found,
+               "near_duplicates": len(kept) - len(unique)}
+    emit({"stage": "screened", "count": len(unique)})
+    return {"candidates": unique, "dropped": dropped}
 
-    def score_and_screen(state: QuestionsState) -> dict[str, Any]:
-        """Drop what the screen flags, what a web search answers, and near-duplicates."""
-        candidates = state["candidates"]
-        texts = [c.text for c in candidates]
-        vectors = folded_vectors(deps, texts)
-        decisions, _ = decisions_for(deps, texts, vectors)
-        searchable = searchable_flags(deps, texts, vectors)
-        kept, kept_vectors = [], []
-        flagged = found = 0
-        for c, d, s, v in zip(candidates, decisions, searchable, vectors, strict=True):
-            if d.verdict != "ok":
-                flagged += 1
-            elif s:
-                found += 1
-            else:
-                kept.append(c)
-                kept_vectors.append(v)
-        unique, _ = rank.drop_near_duplicates(kept, np.array(kept_vectors))
-        dropped = {**state.get("dropped", {}), "screened_out": flagged, "web_searchable": found,
-                   "near_duplicates": len(kept) - len(unique)}
-        emit({"stage": "screened", "count": len(unique)})
-        return {"candidates": unique, "dropped": dropped}
 
-    def rank_and_fit(state: QuestionsState) -> dict[str, Any]:
-        count = rank.questions_that_fit(state["request"].minutes)
-        selected, reserve = rank.select(state["candidates"], count)
-        emit({"stage": "ranked", "questions": [c.text for c in selected]})
-        return {"selected": selected, "reserve": reserve}
+def rank_and_fit(state: QuestionsState) -> dict[str, Any]:
+    count = rank.questions_that_fit(state["request"].minutes)
+    selected, reserve = rank.select(state["candidates"], count)
+    emit({"stage": "ranked", "questions": [c.text for c in selected]})
+    return {"selected": selected, "reserve": reserve}
 
-    def phrase_with_model(state: QuestionsState) -> dict[str, Any]:
-        r = state["request"]
-        if not r.rephrase:
-            return {}
-        slots = slots_for(state)
-        limit = len(state["selected"]) if deps.settings.capable_model else EMBEDDED_REPHRASES
-        targets = [c for c in state["selected"] if deps.settings.capable_model or is_generic(c)][:limit]
-        selected = [c.model_copy() for c in state["selected"]]
-        by_id = {c.id: c for c in selected}
-        for c in targets:
-            text = _rephrase(c.text, slots)
-            if text:
-                by_id[c.id].text = text
-                by_id[c.id].phrasing = "model"
-                emit({"stage": "phrased", "id": c.id, "text": text})
-        return {"selected": selected}
 
-    def _rephrase(original: str, slots: Slots) -> str | None:
-        try:
-            reply = deps.llm.structured(rephrase_messages(slots.role, original), Rephrase,
-                                        max_tokens=48, temperature=0.2)
-        except ModelError:
-            return None
-        text = " ".join(reply.question.split())
-        if text.lower() == original.lower():
-            return None
-        vectors = folded_vectors(deps, [text, original])
-        if rephrase_problems(original, text, slots, float(vectors[0] @ vectors[1])):
-            return None
-        decision, _ = decisions_for(deps, [text], vectors[:1])
-        if decision[0].verdict != "ok" or searchable_flags(deps, [text], vectors[:1])[0]:
-            return None
-        return text
+def phrase_with_model(state: QuestionsState, runtime: NodeRuntime) -> dict[str, Any]:
+    deps = runtime.context.deps
+    r = state["request"]
+    if not r.rephrase:
+        return {}
+    slots = slots_for(state)
+    limit = len(state["selected"]) if deps.settings.capable_model else EMBEDDED_REPHRASES
+    targets = [c for c in state["selected"] if deps.settings.capable_model or is_generic(c)][:limit]
+    selected = [c.model_copy() for c in state["selected"]]
+    by_id = {c.id: c for c in selected}
+    for c in targets:
+        text = _rephrase(deps, c.text, slots)
+        if text:
+            by_id[c.id].text = text
+            by_id[c.id].phrasing = "model"
+            emit({"stage": "phrased", "id": c.id, "text": text})
+    return {"selected": selected}
 
-    def finish(state: QuestionsState) -> dict[str, Any]:
-        r = state["request"]
-        selected, reserve = state["selected"], state.get("reserve", [])
-        questions = [_prepared(c, i + 1) for i, c in enumerate(selected)]
-        spare = [_prepared(c, len(selected) + i + 1) for i, c in enumerate(reserve)]
-        plan = QuestionPlan(minutes=r.minutes, minutes_per_question=rank.MINUTES_PER_QUESTION,
-                            overhead_minutes=rank.overhead_minutes(r.minutes), questions=questions,
-                            reserve=spare)
-        return {"plan": plan}
 
-    return {
-        "retrieve_candidates": retrieve_candidates,
-        "score_and_screen": score_and_screen,
-        "rank_and_fit": rank_and_fit,
-        "phrase_with_model": phrase_with_model,
-        "finish": finish,
-    }
+def _rephrase(deps: Deps, original: str, slots: Slots) -> str | None:
+    try:
+        reply = deps.llm.structured(rephrase_messages(slots.role, original), Rephrase,
+                                    max_tokens=48, temperature=0.2)
+    except ModelError:
+        return None
+    text = " ".join(reply.question.split())
+    if text.lower() == original.lower():
+        return None
+    vectors = folded_vectors(deps, [text, original])
+    if rephrase_problems(original, text, slots, float(vectors[0] @ vectors[1])):
+        return None
+    decision, _ = decisions_for(deps, [text], vectors[:1])
+    if decision[0].verdict != "ok" or searchable_flags(deps, [text], vectors[:1])[0]:
+        return None
+    return text
+
+
+def finish(state: QuestionsState) -> dict[str, Any]:
+    r = state["request"]
+    selected, reserve = state["selected"], state.get("reserve", [])
+    questions = [_prepared(c, i + 1) for i, c in enumerate(selected)]
+    spare = [_prepared(c, len(selected) + i + 1) for i, c in enumerate(reserve)]
+    plan = QuestionPlan(minutes=r.minutes, minutes_per_question=rank.MINUTES_PER_QUESTION,
+                        overhead_minutes=rank.overhead_minutes(r.minutes), questions=questions,
+                        reserve=spare)
+    return {"plan": plan}
 
 
 def rationale(candidate: Candidate) -> str:

@@ -31,7 +31,7 @@ from agent.swot.state import (
 from agent.text.injection import instruction_reason
 from agent.text.notes import parse_note
 from agent.text.words import stem, word_count, words
-from agent.workflow import emit
+from agent.workflow import NodeRuntime, emit
 
 GAP_COVERED = 0.5
 SUMMARY_MAX_ITEMS = 6
@@ -71,135 +71,132 @@ def summary_schema(keys: list[str]) -> type[BaseModel]:
     return create_model("SwotSummaries", **fields)
 
 
-def make_nodes(deps: Deps) -> dict[str, Any]:
-    """Bind the nodes to their dependencies (encoder, exemplar index, model)."""
+def split_notes(state: SwotState) -> dict[str, Any]:
+    sentences, ignored = [], []
+    for note in state["request"].notes:
+        kept = 0
+        for sentence in parse_note(note.text, note.source):
+            reason = instruction_reason(sentence.text)
+            if reason:
+                ignored.append(Ignored(text=sentence.text, source=note.source, reason=reason))
+            else:
+                sentences.append(sentence)
+                kept += 1
+        if not kept:
+            raise InputError(f"{note.source} holds no sentences to analyse")
+    if len(sentences) > MAX_SENTENCES:
+        raise InputError(f"the notes hold {len(sentences)} sentences; the limit is {MAX_SENTENCES}")
+    emit({"stage": "split", "sentences": len(sentences), "ignored": len(ignored)})
+    return {"sentences": sentences, "ignored": ignored}
 
-    def split_notes(state: SwotState) -> dict[str, Any]:
-        sentences, ignored = [], []
-        for note in state["request"].notes:
-            kept = 0
-            for sentence in parse_note(note.text, note.source):
-                reason = instruction_reason(sentence.text)
-                if reason:
-                    ignored.append(Ignored(text=sentence.text, source=note.source, reason=reason))
-                else:
-                    sentences.append(sentence)
-                    kept += 1
-            if not kept:
-                raise InputError(f"{note.source} holds no sentences to analyse")
-        if len(sentences) > MAX_SENTENCES:
-            raise InputError(f"the notes hold {len(sentences)} sentences; the limit is {MAX_SENTENCES}")
-        emit({"stage": "split", "sentences": len(sentences), "ignored": len(ignored)})
-        return {"sentences": sentences, "ignored": ignored}
 
-    def classify_notes(state: SwotState) -> dict[str, Any]:
-        sentences = state["sentences"]
-        texts = [s.text for s in sentences]
-        vectors = deps.encoder.encode(texts)
-        labels = classify_vectors(deps, texts, vectors)
-        labelled = [Labelled(s, label, conf, vec)
-                    for s, (label, conf), vec in zip(sentences, labels, vectors, strict=True)]
-        emit({"stage": "classified", "sentences": len(labelled)})
-        return {"labelled": labelled}
+def classify_notes(state: SwotState, runtime: NodeRuntime) -> dict[str, Any]:
+    deps = runtime.context.deps
+    sentences = state["sentences"]
+    texts = [s.text for s in sentences]
+    vectors = deps.encoder.encode(texts)
+    labels = classify_vectors(deps, texts, vectors)
+    labelled = [Labelled(s, label, conf, vec)
+                for s, (label, conf), vec in zip(sentences, labels, vectors, strict=True)]
+    emit({"stage": "classified", "sentences": len(labelled)})
+    return {"labelled": labelled}
 
-    def extract_items(state: SwotState) -> dict[str, Any]:
-        labelled = state["labelled"]
-        items: dict[str, list[SwotItem]] = {}
-        step_vectors = []
-        for label, key in QUADRANT_KEYS.items():
-            merged = merge_labelled(labelled, label)
-            items[key] = [item for item, _ in merged]
-            if label == "next_step":
-                step_vectors = [vec for _, vec in merged]
-        contacts = _suggested_contacts(labelled)
-        items["next_steps"] += [
-            SwotItem(text=f"Reach out to {c.name}.", evidence=list(c.evidence),
-                     sources=list(c.sources), kind="referral", confidence=0.9)
-            for c in contacts
-        ]
-        items["next_steps"] += _gap_steps(labelled, step_vectors)
-        return {"items": items, "contacts": contacts}
 
-    def _gap_steps(labelled: list[Labelled], step_vectors: list[Any]) -> list[SwotItem]:
-        gaps: list[tuple[Labelled, str]] = []
-        for entry in labelled:
-            gap = rules.skill_gap(entry.sentence.text) if entry.label == "weakness" else None
-            if gap:
-                gaps.append((entry, gap))
-        if not gaps:
-            return []
-        gap_vectors = deps.encoder.encode([g for _, g in gaps])
-        steps: list[SwotItem] = []
-        seen: set[str] = set()
-        for (entry, gap), vector in zip(gaps, gap_vectors, strict=True):
-            covered = max((float(vector @ v) for v in step_vectors), default=0.0)
-            if covered >= GAP_COVERED or gap.lower() in seen:
-                continue
-            seen.add(gap.lower())
-            steps.append(SwotItem(text=f"Plan how to get: {gap}.", evidence=[entry.sentence.text],
-                                  sources=[entry.sentence.source], kind="skill_gap",
-                                  confidence=round(entry.confidence, 3)))
-        return steps
+def extract_items(state: SwotState, runtime: NodeRuntime) -> dict[str, Any]:
+    deps = runtime.context.deps
+    labelled = state["labelled"]
+    items: dict[str, list[SwotItem]] = {}
+    step_vectors = []
+    for label, key in QUADRANT_KEYS.items():
+        merged = merge_labelled(labelled, label)
+        items[key] = [item for item, _ in merged]
+        if label == "next_step":
+            step_vectors = [vec for _, vec in merged]
+    contacts = _suggested_contacts(labelled)
+    items["next_steps"] += [
+        SwotItem(text=f"Reach out to {c.name}.", evidence=list(c.evidence),
+                 sources=list(c.sources), kind="referral", confidence=0.9)
+        for c in contacts
+    ]
+    items["next_steps"] += _gap_steps(deps, labelled, step_vectors)
+    return {"items": items, "contacts": contacts}
 
-    def compare_sources(state: SwotState) -> dict[str, Any]:
-        if len({n.source for n in state["request"].notes}) < 2:
-            return {"conflicts": []}
-        conflicts = find_conflicts(state["labelled"])
-        emit({"stage": "compared", "conflicts": len(conflicts)})
-        return {"conflicts": conflicts}
 
-    def summarise_quadrants(state: SwotState) -> dict[str, Any]:
-        wanted_by_user = state["request"].summarise
-        if not (default_summarise(deps.settings) if wanted_by_user is None else wanted_by_user):
-            return {"summaries": {}}
-        least = 1 if deps.settings.capable_model else 2
-        wanted = ["strengths", "weaknesses", "opportunities", "threats"]
-        if deps.settings.capable_model:
-            wanted.append("next_steps")
-        evidence = {key: [s for item in state["items"][key] for s in item.evidence]
-                    for key in wanted if len(state["items"][key]) >= least}
-        if not evidence:
-            return {"summaries": {}}
-        emit({"stage": "summarising", "quadrants": list(evidence)})
-        sections = "\n".join(
-            f'<section name="{key}">\n'
-            + "\n".join(f"- {s[:SUMMARY_MAX_CHARS]}" for s in lines[:SUMMARY_MAX_ITEMS])
-            + "\n</section>"
-            for key, lines in evidence.items()
-        )
-        messages = prompts.load("swot_summary").messages(sections=sections, keys=", ".join(evidence))
-        try:
-            answer = deps.llm.structured(messages, summary_schema(list(evidence)),
-                                         max_tokens=40 * len(evidence) + 20)
-        except ModelError:
-            return {"summaries": {}}
-        summaries = {}
-        for key, lines in evidence.items():
-            line = re.sub(r"\s+", " ", str(getattr(answer, key, "") or "")).strip()
-            if line and not summary_problems(line, lines):
-                summaries[key] = clean_text(line)
-        return {"summaries": summaries}
+def _gap_steps(deps: Deps, labelled: list[Labelled], step_vectors: list[Any]) -> list[SwotItem]:
+    gaps: list[tuple[Labelled, str]] = []
+    for entry in labelled:
+        gap = rules.skill_gap(entry.sentence.text) if entry.label == "weakness" else None
+        if gap:
+            gaps.append((entry, gap))
+    if not gaps:
+        return []
+    gap_vectors = deps.encoder.encode([g for _, g in gaps])
+    steps: list[SwotItem] = []
+    seen: set[str] = set()
+    for (entry, gap), vector in zip(gaps, gap_vectors, strict=True):
+        covered = max((float(vector @ v) for v in step_vectors), default=0.0)
+        if covered >= GAP_COVERED or gap.lower() in seen:
+            continue
+        seen.add(gap.lower())
+        steps.append(SwotItem(text=f"Plan how to get: {gap}.", evidence=[entry.sentence.text],
+                              sources=[entry.sentence.source], kind="skill_gap",
+                              confidence=round(entry.confidence, 3)))
+    return steps
 
-    def finish(state: SwotState) -> dict[str, Any]:
-        items = state["items"]
-        report = SwotReport(
-            **{key: items.get(key, []) for key in QUADRANT_KEYS.values()},
-            conflicts=state.get("conflicts", []),
-            suggested_contacts=state.get("contacts", []),
-            ignored=state.get("ignored", []),
-            summaries=state.get("summaries", {}),
-            sources=[n.source for n in state["request"].notes],
-        )
-        return {"report": report}
 
-    return {
-        "split_notes": split_notes,
-        "classify_notes": classify_notes,
-        "extract_items": extract_items,
-        "compare_sources": compare_sources,
-        "summarise_quadrants": summarise_quadrants,
-        "finish": finish,
-    }
+def compare_sources(state: SwotState) -> dict[str, Any]:
+    if len({n.source for n in state["request"].notes}) < 2:
+        return {"conflicts": []}
+    conflicts = find_conflicts(state["labelled"])
+    emit({"stage": "compared", "conflicts": len(conflicts)})
+    return {"conflicts": conflicts}
+
+
+def summarise_quadrants(state: SwotState, runtime: NodeRuntime) -> dict[str, Any]:
+    deps = runtime.context.deps
+    wanted_by_user = state["request"].summarise
+    if not (default_summarise(deps.settings) if wanted_by_user is None else wanted_by_user):
+        return {"summaries": {}}
+    least = 1 if deps.settings.capable_model else 2
+    wanted = ["strengths", "weaknesses", "opportunities", "threats"]
+    if deps.settings.capable_model:
+        wanted.append("next_steps")
+    evidence = {key: [s for item in state["items"][key] for s in item.evidence]
+                for key in wanted if len(state["items"][key]) >= least}
+    if not evidence:
+        return {"summaries": {}}
+    emit({"stage": "summarising", "quadrants": list(evidence)})
+    sections = "\n".join(
+        f'<section name="{key}">\n'
+        + "\n".join(f"- {s[:SUMMARY_MAX_CHARS]}" for s in lines[:SUMMARY_MAX_ITEMS])
+        + "\n</section>"
+        for key, lines in evidence.items()
+    )
+    messages = prompts.load("swot_summary").messages(sections=sections, keys=", ".join(evidence))
+    try:
+        answer = deps.llm.structured(messages, summary_schema(list(evidence)),
+                                     max_tokens=40 * len(evidence) + 20)
+    except ModelError:
+        return {"summaries": {}}
+    summaries = {}
+    for key, lines in evidence.items():
+        line = re.sub(r"\s+", " ", str(getattr(answer, key, "") or "")).strip()
+        if line and not summary_problems(line, lines):
+            summaries[key] = clean_text(line)
+    return {"summaries": summaries}
+
+
+def finish(state: SwotState) -> dict[str, Any]:
+    items = state["items"]
+    report = SwotReport(
+        **{key: items.get(key, []) for key in QUADRANT_KEYS.values()},
+        conflicts=state.get("conflicts", []),
+        suggested_contacts=state.get("contacts", []),
+        ignored=state.get("ignored", []),
+        summaries=state.get("summaries", {}),
+        sources=[n.source for n in state["request"].notes],
+    )
+    return {"report": report}
 
 
 def _suggested_contacts(labelled: list[Labelled]) -> list[SuggestedContact]:

@@ -28,9 +28,9 @@ OPENING = "Hi Dana, I'm Jordan, a nurse exploring UX research. How did you get i
 JOB_ASK = "Is your team hiring? I could send you my resume."
 
 
-def make_graph(deps, saver=None, **reader):  # type: ignore[no-untyped-def]
+def make_graph(deps, saver=None, layout=None, **reader):  # type: ignore[no-untyped-def]
     return build_graph(deps, saver or InMemorySaver(),
-                       reader_factory=lambda _request: scripted_reader(**reader))
+                       reader_factory=lambda _request: scripted_reader(**reader), layout=layout)
 
 
 def replies(events: list[dict]) -> list[dict]:  # type: ignore[type-arg]
@@ -95,16 +95,6 @@ def test_prompt_is_append_only_so_the_server_can_reuse_its_cache(deps, fake_llm)
     assert second[len(first)] == {"role": "assistant", "content": GOOD}
     assert len(third) == len(second) + 2
     assert "typical week" not in first[0]["content"].lower().split("<your_field>")[0]
-
-
-def test_naive_layout_rebuilds_the_system_prompt_each_turn(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
-    graph = make_graph(deps)
-    fake_llm.default = GOOD
-    thread = start_session(deps, request(layout="naive"), graph=graph)
-    for line in (OPENING, "What do you like least about the work?"):
-        list(send_turn(deps, thread, line, graph=graph))
-    first, second = (c.messages for c in fake_llm.calls)
-    assert first[0] != second[0] and "<clock>" in second[0]["content"]
 
 
 def test_contact_says_when_time_is_up_then_stops_after_two_more(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]

@@ -104,7 +104,7 @@ def test_stream_yields_stages_then_the_plan(deps) -> None:  # type: ignore[no-un
 
 
 def test_graph_builds_per_call_site(deps) -> None:  # type: ignore[no-untyped-def]
-    graph = build_graph(deps)
+    graph = build_graph()
     assert set(graph.get_graph().nodes) >= {"retrieve_candidates", "score_and_screen", "rank_and_fit",
                                             "phrase_with_model", "finish"}
 

@@ -120,5 +120,5 @@ def test_when_phrase_follows_the_interview_time(deps: Deps, fake_llm: FakeChatMo
     fake_llm.default = ModelError("down")  # type: ignore[assignment]
     late = request().model_copy(update={"written_at": HELD + timedelta(days=2)})
     assert "talk with me on Sunday" in draft_thank_you(deps, late).body
-    graph = build_graph(deps)
+    graph = build_graph()
     assert set(graph.get_graph().nodes) >= {"choose_specific_point", "phrase_with_model", "check_rules"}

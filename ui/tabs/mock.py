@@ -102,7 +102,7 @@ def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: st
     try:
         request = MockRequest(contact_role=role, contact_name=name or None, company=company or None,
                               contact_id=int(contact_id) if contact_id else None,
-                              minutes=int(minutes), layout="stable")
+                              minutes=int(minutes))
     except ValidationError as exc:
         return "", [], "", error_markdown(validation_line(exc)), ""
     try:
