@@ -8,6 +8,8 @@ under `prompts/` (instructions and few-shot examples), and fails on any near-cop
 - Items: in JSONL records the fields `question`, `text`, `sentence`, `sentences`, `query`, `line`,
   `input`, `rewrite` and `turns` (the scripted mock-session lines are included: the mock feedback
   screens them with the same exemplar-trained classifiers); in `.txt`/`.md` files every sentence.
+  Not items: the system's own outputs kept for grading (`generated` in `questions_labels.jsonl`),
+  which are filled-in bank questions by design and are what is graded, not what is asked.
 - Sources: every string of every JSONL record and JSON file under `knowledge/` (regular
   expressions left out), every sentence of every `.md`/`.txt` file under `knowledge/` and
   `prompts/`. Template slots such as `{field}` are dropped, so a filled-in copy still matches.
