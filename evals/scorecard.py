@@ -2,7 +2,8 @@
 
     .venv/bin/python -m evals.scorecard [--only retrieval,outreach] [--json]
 
-Each module in `MODULES` exposes `run(deps) -> dict[str, float]` and `THRESHOLDS`.
+Each module in `MODULES` exposes `run(deps) -> dict[str, float]` and `THRESHOLDS`. An eval that
+cannot be imported or crashes is a failure, never skipped: a missing eval measures nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 
 from evals.common import eval_deps
 
-MODULES = ["retrieval", "retrieval_user_docs", "outreach", "screening", "questions", "mock", "swot",
-           "thankyou"]
+MODULES = ["leakage", "retrieval", "retrieval_user_docs", "outreach", "screening", "questions", "mock",
+           "swot", "thankyou"]
 OPS = {">=": operator.ge, "<=": operator.le}
 
 
@@ -34,9 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in wanted:
             try:
                 module = importlib.import_module(f"evals.{name}")
-            except ModuleNotFoundError:
+                metrics = module.run(deps)
+            except Exception as exc:  # noqa: BLE001 - a broken eval is reported as a failure
+                failures.append(f"{name}: did not run ({type(exc).__name__}: {exc})")
                 continue
-            metrics = module.run(deps)
             results[name] = metrics
             for metric, (op, bound) in getattr(module, "THRESHOLDS", {}).items():
                 value = metrics.get(metric)

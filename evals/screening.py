@@ -10,10 +10,14 @@ the false-flag rate alike. `decided_*` figures count only firm flags, for compar
 `category_accuracy` is over the flagged-labelled questions: the right category, flag or review.
 
 History, so the figures can be judged: the first run (before anything was informed by this set)
-gave F1 0.941 and a false-flag rate of 0.100. The mistakes on the even-numbered rows were then read
-(never the odd ones) and led to more exemplars of our own, a cross-validated blend of probe and
-neighbour vote and two framing vetoes; `untouched_half_*` are the figures on the odd rows nobody
-read, the honest estimate for new questions.
+gave F1 0.941 and a false-flag rate of 0.100. The mistakes on the even-numbered rows (0-based: the
+"tuning half") were then read, never the odd ones, and led to more exemplars of our own, a
+cross-validated blend of probe and neighbour vote and two framing vetoes. The odd rows (the
+"held-out half") are the honest estimate for new questions, so the thresholds gate on the
+`heldout_*` figures; the unprefixed figures are over the full set, for reference. Rows that were
+near-copies of the exemplar or question banks (`evals.leakage`) were replaced in place by new
+questions written without running the screen on them, so the halves keep their rows.
+`mistakes()` shows only the tuning half: read those, never the held-out ones.
 
     .venv/bin/python -m evals.screening
 """
@@ -31,10 +35,17 @@ from agent.screening import ScreenResult, screen_questions
 from evals.common import eval_deps, load_jsonl, print_metrics
 
 THRESHOLDS = {
-    "f1": (">=", 0.95),
-    "false_flag_rate": ("<=", 0.05),
-    "hard_negative_false_flag_rate": ("<=", 0.10),
+    "heldout_f1": (">=", 0.95),
+    "heldout_false_flag_rate": ("<=", 0.05),
+    "heldout_hard_negative_false_flag_rate": ("<=", 0.10),
 }
+HELDOUT_KEYS = ("precision", "recall", "f1", "false_flag_rate", "hard_negative_false_flag_rate",
+                "review_rate", "category_accuracy")
+
+
+def heldout(index: int) -> bool:
+    """Odd rows were never read while tuning the screen."""
+    return index % 2 == 1
 
 
 def score(rows: list[dict[str, Any]], results: list[ScreenResult]) -> dict[str, float]:
@@ -79,17 +90,18 @@ def run(deps: Deps) -> dict[str, float]:
     results = [screen_questions(deps, [q])[0] for q in questions]
     per_question = (time.perf_counter() - started) / max(len(questions), 1)
     metrics = score(rows, results)
-    untouched = [i for i in range(len(rows)) if i % 2 == 1]
-    held = score([rows[i] for i in untouched], [results[i] for i in untouched])
-    metrics["untouched_half_f1"] = held["f1"]
-    metrics["untouched_half_false_flag_rate"] = held["false_flag_rate"]
+    for name, keys in (("heldout", HELDOUT_KEYS), ("tuning_half", ("f1", "false_flag_rate"))):
+        idx = [i for i in range(len(rows)) if heldout(i) == (name == "heldout")]
+        half = score([rows[i] for i in idx], [results[i] for i in idx])
+        metrics |= {f"{name}_{key}": half[key] for key in keys}
     metrics["seconds_per_question"] = per_question
     return metrics
 
 
 def mistakes(deps: Deps) -> list[tuple[str, str, str, str | None]]:
-    """(question, label, verdict, category) for every wrong answer, for reading, not tuning."""
-    rows = load_jsonl("screening.jsonl")
+    """(question, label, verdict, category) for every wrong answer in the tuning half only: the
+    held-out half stays unread so its figures remain an estimate for new questions."""
+    rows = [r for i, r in enumerate(load_jsonl("screening.jsonl")) if not heldout(i)]
     results = screen_questions(deps, [r["question"] for r in rows])
     out = []
     for r, res in zip(rows, results, strict=True):

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 from agent.deps import Deps
 from agent.errors import ModelError
 from tests.fakes import FakeChatModel
 from ui.tabs import contacts as tab
 
-NOTES = (Path(__file__).resolve().parents[2] / "evals" / "datasets" / "notes" / "note01.txt").read_text(
-    encoding="utf-8")
+NOTES = """Notes from my call with Dana Ruiz (Fernwood Health), 12 May
+
+Video, roughly 20 min. She moved from call-centre work into research after volunteering on app tests.
+Research teams at hospitals are small and often share one recruiter for study participants.
+
+About me:
+- my patient intake work gives me real empathy for confused users
+- I have never written up a study plan
+
+She recommended I run three short hallway tests of our clinic's booking page and write up what I saw.
+Thank-you note tonight.
+"""
 
 
 def test_add_then_edit_a_contact_and_see_it_due(deps: Deps) -> None:

@@ -28,7 +28,7 @@ def test_fold_undoes_disguises_but_keeps_numbers(raw: str, folded: str) -> None:
 def test_cues_fire_on_folded_text_only_for_their_category() -> None:
     rules = load_rules()
     assert rules.flag_cues(fold("Wh4t's y0ur s4lary?")) == ["personal_compensation"]
-    assert rules.flag_cues(fold("Are you HIRING right now?")) == ["job_request"]
+    assert rules.flag_cues(fold("Is your department RECRUITING at the moment?")) == ["job_request"]
     assert rules.flag_cues(fold("What is the typical salary range for new nurses?")) == []
     assert rules.allowed(fold("What is the typical salary range for new nurses?"))
     assert rules.allowed(fold("Who else should I talk to?"))

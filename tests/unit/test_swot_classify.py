@@ -70,7 +70,7 @@ def test_referral_names(sentence: str, heading: str, names: list[str]) -> None:
 
 
 @pytest.mark.parametrize(("sentence", "gap"), [
-    ("I don't know any SQL or reporting tools", "SQL or reporting tools"),
+    ("I don't know any Tableau or dashboard tools", "Tableau or dashboard tools"),
     ("I'd need a CPA licence before most firms would look at me", "CPA licence"),
     ("I have no experience with grant databases", "experience with grant databases"),
     ("She liked my portfolio", None),

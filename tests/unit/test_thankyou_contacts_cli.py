@@ -15,8 +15,16 @@ import pytest
 from agent.deps import Deps
 from agent.text.notes_input import MAX_NOTE_BYTES
 from tests.fakes import FakeChatModel
+from tests.unit.thankyou_notes import ADVICE_CONTACT, ADVICE_NOTES
 
-NOTES = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "notes" / "note04.txt"
+NOTES = "{notes}"  # replaced by the path of a notes file written for the test
+
+
+@pytest.fixture
+def notes_file(tmp_path: Path) -> str:
+    path = tmp_path / "interview-notes.txt"
+    path.write_text(ADVICE_NOTES, encoding="utf-8")
+    return str(path)
 
 
 @pytest.fixture
@@ -26,9 +34,10 @@ def run(run_cli, deps: Deps):  # type: ignore[no-untyped-def]
     return lambda *argv: run_cli("--data-dir", data_dir, *argv)
 
 
-def test_thank_you_json_contract(run, fake_llm: FakeChatModel, deps: Deps) -> None:  # type: ignore[no-untyped-def]
+def test_thank_you_json_contract(run, fake_llm: FakeChatModel, deps: Deps,  # type: ignore[no-untyped-def]
+                                 notes_file: str) -> None:
     fake_llm.default = json.dumps({"sentence": "nothing useful"})
-    code, out, err = run("thank-you", str(NOTES), "--contact-name", "Raj Malhotra",
+    code, out, err = run("thank-you", notes_file, "--contact-name", ADVICE_CONTACT,
                          "--interview-time", "2025-03-09T14:00:00+01:00", "--json")
     assert code == 0, err
     payload = json.loads(out)
@@ -38,17 +47,18 @@ def test_thank_you_json_contract(run, fake_llm: FakeChatModel, deps: Deps) -> No
     assert {c["rule"] for c in payload["checks"]} >= {
         "length", "contact_named", "specific_point", "use_stated", "no_resume", "no_job_ask",
         "individual", "grounded"}
-    assert "Procore" in payload["point"] and "Procore" in payload["body"]
+    assert "Bluebeam" in payload["point"] and "Bluebeam" in payload["body"]
     assert [d["kind"] for d in deps.db.drafts()] == ["thank_you"]
 
 
-def test_thank_you_files_the_draft_on_the_contact_and_uses_its_interview_time(run, fake_llm) -> None:  # type: ignore[no-untyped-def]
+def test_thank_you_files_the_draft_on_the_contact_and_uses_its_interview_time(run, fake_llm,  # type: ignore[no-untyped-def]
+                                                                             notes_file: str) -> None:
     fake_llm.default = json.dumps({"sentence": "x"})
-    code, out, err = run("contacts", "add", "--name", "Raj Malhotra", "--status", "done",
+    code, out, err = run("contacts", "add", "--name", ADVICE_CONTACT, "--status", "done",
                          "--interview-time", "2025-03-09T10:00:00+00:00", "--json")
     assert code == 0, err
     cid = json.loads(out)["contact"]["id"]
-    code, out, err = run("thank-you", str(NOTES), "--contact-name", "Raj", "--contact-id", str(cid),
+    code, out, err = run("thank-you", notes_file, "--contact-name", "Nils", "--contact-id", str(cid),
                          "--json")
     assert code == 0, err
     assert json.loads(out)["due"] == "2025-03-10T10:00:00+00:00"
@@ -69,7 +79,7 @@ def _bad_inputs(tmp: Path) -> list[tuple[str, str]]:
 def test_bad_notes_files_are_one_line_exit_2_and_save_nothing(run, tmp_path: Path, deps: Deps,  # type: ignore[no-untyped-def]
                                                               fake_llm: FakeChatModel) -> None:
     for name, needle in _bad_inputs(tmp_path):
-        code, out, err = run("thank-you", str(tmp_path / name), "--contact-name", "Raj", "--json")
+        code, out, err = run("thank-you", str(tmp_path / name), "--contact-name", "Nils", "--json")
         assert code == 2, name
         assert out == "" and err.count("\n") == 1 and needle in err, (name, err)
         assert "Traceback" not in err
@@ -77,18 +87,19 @@ def test_bad_notes_files_are_one_line_exit_2_and_save_nothing(run, tmp_path: Pat
 
 
 @pytest.mark.parametrize(("argv", "needle"), [
-    (["thank-you", str(NOTES), "--contact-name", "  "], "contact-name"),
-    (["thank-you", str(NOTES), "--contact-name", "Raj", "--interview-time", "last Tuesday"],
+    (["thank-you", NOTES, "--contact-name", "  "], "contact-name"),
+    (["thank-you", NOTES, "--contact-name", "Nils", "--interview-time", "last Tuesday"],
      "--interview-time"),
-    (["thank-you", str(NOTES), "--contact-name", "Raj", "--contact-id", "42"], "no contact"),
+    (["thank-you", NOTES, "--contact-name", "Nils", "--contact-id", "42"], "no contact"),
     (["contacts", "add", "--name", "Ana", "--status", "ghosted"], "unknown status"),
     (["contacts", "update", "1", "--status", "done"], "no contact"),
     (["contacts", "add", "--name", "x" * 500], "name"),
     (["contacts", "due", "--today", "15/05/2025"], "--today"),
     (["contacts", "export", "--format", "xlsx"], "format"),
 ])
-def test_bad_arguments_are_one_line_exit_2(run, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = run(*argv)
+def test_bad_arguments_are_one_line_exit_2(run, argv: list[str], needle: str,  # type: ignore[no-untyped-def]
+                                           notes_file: str) -> None:
+    code, out, err = run(*[notes_file if arg == NOTES else arg for arg in argv])
     assert code == 2 and needle in err and err.count("\n") == 1, err
 
 
