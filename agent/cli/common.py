@@ -9,6 +9,7 @@ from agent.config import Settings
 from agent.deps import Deps
 from agent.errors import InputError
 from agent.ingest.pipeline import index_is_built, ingest
+from agent.text.person import BIO_MAX_BYTES
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -37,3 +38,22 @@ def read_text_arg(value: str, what: str, limit: int) -> str:
     if len(text) > limit:
         raise InputError(f"{what} is longer than {limit} characters")
     return text
+
+
+def read_bio(path: str) -> str:
+    """The bio file: UTF-8 text, not empty, at most 20 KB; anything else is one line, exit 2."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise InputError(f"no such bio file: {path}")
+    data = file.read_bytes()[:BIO_MAX_BYTES + 1]
+    if len(data) > BIO_MAX_BYTES:
+        raise InputError(f"bio file {file.name} is over {BIO_MAX_BYTES // 1000} KB")
+    if b"\x00" in data:
+        raise InputError(f"bio file {file.name} looks binary, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"bio file {file.name} is not UTF-8 text") from exc
+    if not any(ch.isalnum() for ch in text):
+        raise InputError(f"bio file {file.name} is empty")
+    return text.strip()

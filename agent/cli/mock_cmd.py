@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from agent.cli import emit
-from agent.cli.common import add_json_flag, deps_from, ensure_index
+from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio
 from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import InputError
-from agent.mock.state import BIO_MAX_BYTES, MAX_TURN_CHARS, Feedback, MockRequest
+from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
 
 END_COMMAND = "/end"
 MAX_SCRIPT_LINES = 200
@@ -88,25 +88,6 @@ def interactive_lines(prompt: bool) -> Iterator[str]:
         if line == END_COMMAND:
             return
         yield line[:MAX_TURN_CHARS]
-
-
-def read_bio(path: str) -> str:
-    """The bio file: UTF-8 text, not empty, at most 20 KB; anything else is one line, exit 2."""
-    file = Path(path).expanduser()
-    if not file.is_file():
-        raise InputError(f"no such bio file: {path}")
-    data = file.read_bytes()[:BIO_MAX_BYTES + 1]
-    if len(data) > BIO_MAX_BYTES:
-        raise InputError(f"bio file {file.name} is over {BIO_MAX_BYTES // 1000} KB")
-    if b"\x00" in data:
-        raise InputError(f"bio file {file.name} looks binary, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"bio file {file.name} is not UTF-8 text") from exc
-    if not any(ch.isalnum() for ch in text):
-        raise InputError(f"bio file {file.name} is empty")
-    return text.strip()
 
 
 def build_request(args: argparse.Namespace, deps: Deps, bio: str | None = None) -> MockRequest:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from agent.cli import emit
-from agent.cli.common import add_json_flag, deps_from, ensure_index
+from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio
+from agent.contacts import service as contacts
+from agent.deps import Deps
+from agent.errors import InputError
 from agent.outreach.state import OutreachDraft, OutreachRequest
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("outreach", help="draft an outreach email or LinkedIn note")
-    p.add_argument("--contact-name", required=True)
-    p.add_argument("--contact-role", required=True)
+    p.add_argument("--contact-name", help="their name (required unless --contact-id)")
+    p.add_argument("--contact-role", help="their job title (required unless --contact-id)")
+    p.add_argument("--contact-id", type=int, help="a saved contact: name, role, company and bio")
+    p.add_argument("--bio", help="text file: what you know about them; one line of the draft shows "
+                   "you did your homework (saved on --contact-id)")
     p.add_argument("--company")
     p.add_argument("--connection", help="how you are connected (referrer, school, article)")
     p.add_argument("--about-me", help="one or two sentences about you (default: saved profile)")
@@ -37,21 +44,45 @@ def run(args: argparse.Namespace) -> int:
     from agent.outreach.graph import draft_outreach  # workflows load langgraph (~0.7 s): only when run
     from agent.outreach.saving import save_outreach
 
+    bio = read_bio(args.bio) if args.bio else None
     deps = deps_from(args)
-    profile = deps.db.get_profile()
-    request = OutreachRequest(
-        contact_name=args.contact_name, contact_role=args.contact_role, company=args.company,
-        connection=args.connection, about_me=args.about_me or profile["background"] or None,
-        goal=args.goal or profile["goal"] or None, channel=args.channel,
-        my_name=args.my_name or profile["name"] or None, minutes=args.minutes,
-    )
+    try:
+        request = build_request(args, deps, bio)
+    except BaseException:
+        deps.close()
+        raise
+    if bio and args.contact_id is not None:
+        contacts.update_contact(deps.db, args.contact_id, contacts.ContactChange(
+            fields=contacts.ContactFields(bio=bio)))
     deps.preflight()
     ensure_index(deps)
     try:
         draft = draft_outreach(deps, request)
     finally:
         deps.close()
-    save_outreach(deps.db, draft)
+    save_outreach(deps.db, draft, contact_id=args.contact_id)
     payload = draft.model_dump(include={"subject", "body", "channel", "checks", "sources"})
     emit(args, payload, render(draft))
     return 0
+
+
+def build_request(args: argparse.Namespace, deps: Deps, bio: str | None) -> OutreachRequest:
+    """The flags, filled from the saved contact (name, role, company, bio) and the profile."""
+    contact: dict[str, Any] = {}
+    if args.contact_id is not None:
+        found = deps.db.get_contact(args.contact_id)
+        if found is None:
+            raise InputError(f"no contact with id {args.contact_id}")
+        contact = found
+    name = args.contact_name or contact.get("name")
+    role = args.contact_role or contact.get("role")
+    if not name or not role:
+        raise InputError("--contact-name and --contact-role are required (or a --contact-id with both)")
+    profile = deps.db.get_profile()
+    return OutreachRequest(
+        contact_name=name, contact_role=role, company=args.company or contact.get("company") or None,
+        connection=args.connection, about_me=args.about_me or profile["background"] or None,
+        goal=args.goal or profile["goal"] or None, channel=args.channel,
+        my_name=args.my_name or profile["name"] or None, minutes=args.minutes,
+        bio=bio or contact.get("bio") or None,
+    )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from agent.cli import emit
-from agent.cli.common import add_json_flag, deps_from, ensure_index
+from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio
+from agent.contacts import service as contacts
+from agent.deps import Deps
+from agent.errors import InputError
 from agent.questions.state import PreparedQuestion, QuestionPlan, QuestionsRequest
 
 FIELDS = {"text", "priority", "category", "rationale"}
@@ -13,7 +17,11 @@ FIELDS = {"text", "priority", "category", "rationale"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("questions", help="prepare questions that fit the contact and the time")
-    p.add_argument("--contact-role", required=True)
+    p.add_argument("--contact-role", help="their job title (required unless --contact-id has one)")
+    p.add_argument("--contact-name")
+    p.add_argument("--contact-id", type=int, help="a saved contact: role, company, name and bio")
+    p.add_argument("--bio", help="text file: what you know about this person; up to two questions "
+                   "about their own path come from it (saved on --contact-id)")
     p.add_argument("--company")
     p.add_argument("--industry")
     p.add_argument("--goal", help="what you most want to learn (default: saved profile goal)")
@@ -51,17 +59,36 @@ def payload(plan: QuestionPlan) -> dict[str, object]:
 def run(args: argparse.Namespace) -> int:
     from agent.questions.graph import prepare_questions  # workflows load langgraph (~0.7 s): only when run
 
-    request = QuestionsRequest(
-        contact_role=args.contact_role, company=args.company, industry=args.industry,
-        goal=args.goal, minutes=args.minutes, rephrase=not args.template_only,
-    )
+    bio = read_bio(args.bio) if args.bio else None
     deps = deps_from(args)
-    if request.goal is None:
-        request = request.model_copy(update={"goal": deps.db.get_profile()["goal"] or None})
-    ensure_index(deps)
     try:
+        request = build_request(args, deps, bio)
+        if bio and args.contact_id is not None:
+            contacts.update_contact(deps.db, args.contact_id, contacts.ContactChange(
+                fields=contacts.ContactFields(bio=bio)))
+        ensure_index(deps)
         plan = prepare_questions(deps, request)
     finally:
         deps.close()
     emit(args, payload(plan), render(plan))
     return 0
+
+
+def build_request(args: argparse.Namespace, deps: Deps, bio: str | None) -> QuestionsRequest:
+    """The flags, filled from the saved contact (role, company, name, bio) and the profile's goal."""
+    contact: dict[str, Any] = {}
+    if args.contact_id is not None:
+        found = deps.db.get_contact(args.contact_id)
+        if found is None:
+            raise InputError(f"no contact with id {args.contact_id}")
+        contact = found
+    role = args.contact_role or contact.get("role")
+    if not role:
+        raise InputError("--contact-role is required (or a --contact-id with a saved role)")
+    return QuestionsRequest(
+        contact_role=role, company=args.company or contact.get("company") or None,
+        industry=args.industry, goal=args.goal or deps.db.get_profile()["goal"] or None,
+        minutes=args.minutes, rephrase=not args.template_only,
+        contact_name=args.contact_name or contact.get("name") or None,
+        bio=bio or contact.get("bio") or None,
+    )

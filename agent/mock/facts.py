@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.text.notes import split_sentences
+from agent.text.person import LIST_ITEM, bio_sentences, first_person
 from agent.text.words import sentences
 
 Fact = dict[str, str]
@@ -40,86 +40,12 @@ BIO_TOPIC_CUES: dict[str, re.Pattern[str]] = {
 }
 EARLIER_MIN_SIMILARITY = 0.62  # an earlier answer is reused when its question was this close
 SECTION_BONUS = 1.0  # sections that answer the topic come first, in their order; sentences by similarity
-LIST_ITEM = re.compile(r"^\s*[-*+•]\s+")
-
-# Third person → first person, for bio sentences ("She joined …" → "I joined …").
-SUBJECT_VERB = {
-    "is": "am", "was": "was", "has": "have", "does": "do", "goes": "go", "isn't": "am not",
-    "hasn't": "haven't", "doesn't": "don't", "wasn't": "wasn't",
-}
-CONTRACTIONS = {"she's": "I'm", "he's": "I'm", "they're": "I'm", "she'd": "I'd", "he'd": "I'd",
-                "she'll": "I'll", "he'll": "I'll"}
-PREPOSITIONS = frozenset("to for with about from at by of in on into over under after before as like "
-                         "and or".split())
-SECOND_VERB = re.compile(r"\b(and|or|but) ([a-z]{3,}s)\b(?=\s+(?:to|a|an|the|at|for|with|on|in|my|our|"
-                         r"about|from|up|out|two|three|four|five|several|many|most|all)\b)")
-
-
-def _third_singular_to_base(verb: str) -> str:
-    lower = verb.lower()
-    if lower in SUBJECT_VERB:
-        return SUBJECT_VERB[lower]
-    if re.fullmatch(r"[a-z]+(ches|shes|sses|xes|zes)", lower):
-        return verb[:-2]
-    if re.fullmatch(r"[a-z]+[^aeiou]ies", lower):
-        return verb[:-3] + "y"
-    if re.fullmatch(r"[a-z]{3,}s", lower) and not lower.endswith("ss"):
-        return verb[:-1]
-    return verb
-
-
-def first_person(sentence: str, name: str) -> str:
-    """Rewrite a sentence about the contact so the contact can say it ('Priya Raman joined St.
-    Mary's in 2019' → 'I joined St. Mary's in 2019'). Pronouns and the name become I / my / me;
-    the verb right after the subject loses its third-person -s."""
-    parts = [p for p in re.split(r"\s+", name.strip()) if p]
-    names = [re.escape(" ".join(parts)), *(re.escape(p) for p in parts if len(p) > 1)]
-    text = sentence.strip()
-    subject = re.compile(
-        rf"(^|[.;]\s+|,\s+(?:and|but|so|then)\s+|\b(?:and|but|so|then|where|when|after|before|since)\s+)"
-        rf"(?:{'|'.join(names)}|she|he|they)\s+(?:(also|now|still|usually|often|mostly|first|later|"
-        rf"currently|recently|then|always|never)\s+)?([A-Za-z'’]+)", re.I)
-
-    def subject_sub(m: re.Match[str]) -> str:
-        lead, adverb, verb = m.group(1), m.group(2), m.group(3)
-        low = verb.lower()
-        if low in ("are", "were"):
-            verb = {"are": "am", "were": "was"}[low]
-        else:
-            verb = _third_singular_to_base(verb)
-        return f"{lead}I {adverb + ' ' if adverb else ''}{verb}"
-
-    text = subject.sub(subject_sub, text)
-    if text.startswith("I "):  # a second verb of the same subject: "I manage … and report to …"
-        text = SECOND_VERB.sub(lambda m: f"{m.group(1)} {_third_singular_to_base(m.group(2))}", text)
-    for third, first in CONTRACTIONS.items():
-        text = re.sub(rf"\b{third}\b", first, text, flags=re.I)
-    possessive = "|".join(names)
-    text = re.sub(rf"\b(?:{possessive})['’]s\b", "my", text)
-    text = re.sub(r"\b(?:his|their)\b", "my", text, flags=re.I)
-    text = re.sub(r"\bher\b(?=\s+([A-Za-z]+))",
-                  lambda m: "me" if m.group(1).lower() in PREPOSITIONS | {"a", "an", "the"} else "my",
-                  text, flags=re.I)
-    text = re.sub(r"\b(?:her|him|them)\b", "me", text, flags=re.I)
-    text = re.sub(rf"\b(?:{possessive})\b", "I", text)
-    text = re.sub(r"\bherself\b|\bhimself\b|\bthemselves\b", "myself", text, flags=re.I)
-    text = re.sub(r"(^|[.!?]\s+)my\b", lambda m: m.group(1) + "My", text)
-    text = re.sub(r"(^|[.!?]\s+)me\b", lambda m: m.group(1) + "Me", text)
-    return text[:1].upper() + text[1:]
-
 
 def bio_facts(bio: str | None, name: str) -> list[Fact]:
     """Each sentence of the bio, said by the contact."""
     if not bio:
         return []
-    found = []
-    for line in bio.splitlines():
-        line = LIST_ITEM.sub("", line).strip()
-        for sentence in split_sentences(line):
-            if len(sentence.split()) >= 3:
-                said = first_person(sentence.rstrip(".!?") + ".", name)
-                found.append({"text": said, "source": "bio"})
-    return found
+    return [{"text": first_person(sentence, name), "source": "bio"} for sentence in bio_sentences(bio)]
 
 
 def company_fact(company: str | None) -> Fact | None:

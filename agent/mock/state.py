@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from agent.text.fields import OptionalText, RequiredText
+from agent.text.fields import BioText, OptionalText, RequiredText
+from agent.text.person import BIO_MAX_BYTES
 
 FlagKind = Literal[
     "job_request", "personal_compensation", "confidential_information", "politics_religion",
@@ -21,7 +22,6 @@ FlagKind = Literal[
 TurnKind = Literal["empty", "gibberish", "question", "statement"]
 Priority = Literal["core", "minor", "web"]
 MAX_TURN_CHARS = 1000
-BIO_MAX_BYTES = 20_000
 
 
 class MockRequest(BaseModel):
@@ -34,20 +34,12 @@ class MockRequest(BaseModel):
     minutes: int = Field(default=20, ge=5, le=60, description="The agreed length of the call")
     seniority: OptionalText = Field(default=None, max_length=40, description="junior, mid-level, senior...")
     notes: OptionalText = Field(default=None, max_length=1500, description="The user's notes on them")
-    bio: str | None = Field(default=None, max_length=BIO_MAX_BYTES,
+    bio: BioText = Field(default=None, max_length=BIO_MAX_BYTES,
                             description="What the user knows about this person; the contact's own facts")
     objective: OptionalText = Field(default=None, max_length=300,
                                     description="The one thing the user most wants to learn")
     style: Literal["warm", "busy", "guarded"] = Field(default="warm", description="How the contact talks")
 
-    @field_validator("bio", mode="before")
-    @classmethod
-    def _bio_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise ValueError("the bio contains binary data")
-            return value.strip() or None
-        return value
 
 
 class ScreenView(TypedDict):

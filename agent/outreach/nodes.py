@@ -40,7 +40,8 @@ class FullDraft(BaseModel):
 def allowed_text(state: OutreachState) -> list[str]:
     r = state["request"]
     return [r.contact_name, r.contact_role, r.company or "", r.connection or "", r.about_me or "",
-            r.goal or "", r.my_name or "", field_for(r.contact_role), *tpl.FIXED_TEXT]
+            r.goal or "", r.my_name or "", field_for(r.contact_role), *tpl.FIXED_TEXT,
+            "I read that"]
 
 
 def retrieve_guidance(state: OutreachState, runtime: NodeRuntime) -> dict[str, Any]:
@@ -104,6 +105,7 @@ def _phrase_full(deps: Deps, state: OutreachState) -> dict[str, Any]:
         role=r.contact_role, company=f" at {r.company}" if r.company else "",
         connection=r.connection or "(none)", about=r.about_me or "(not given)",
         goal=r.goal or "(not given)", my_name=r.my_name or "(not given)",
+        homework=state["template_slots"].get("homework") or "(not given)",
     )
     buffer = ""
     try:

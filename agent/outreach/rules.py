@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from agent.outreach.state import OutreachRequest
 from agent.text.checks import (
     Check,
+    check_about_them,
     check_contact_named,
     check_grounded,
     check_no_attachment,
@@ -110,6 +111,7 @@ def run_checks(
         check_paragraphs(body, request.channel),
         check_no_attachment(body),
         check_grounded(body, allowed_text),
+        check_about_them(body, request.bio, allowed_text),
         check_signed(body),
         check_reads_well(subject, body),
     ]

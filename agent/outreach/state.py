@@ -7,7 +7,8 @@ from typing import Any, Literal, TypedDict
 from pydantic import BaseModel, Field
 
 from agent.text.checks import Check
-from agent.text.fields import OptionalText, RequiredText
+from agent.text.fields import BioText, OptionalText, RequiredText
+from agent.text.person import BIO_MAX_BYTES
 
 Channel = Literal["email", "linkedin"]
 
@@ -24,6 +25,8 @@ class OutreachRequest(BaseModel):
     channel: Channel = "email"
     my_name: OptionalText = Field(None, max_length=80)
     minutes: int = Field(20, ge=10, le=30)
+    bio: BioText = Field(None, max_length=BIO_MAX_BYTES,
+                         description="What the user knows about the contact: one homework line")
 
 
 class OutreachDraft(BaseModel):

@@ -13,6 +13,7 @@ from agent.outreach.state import OutreachRequest
 from agent.text.checks import greeting_name
 from agent.text.grammar import with_article
 from agent.text.job_talk import JOB_WORDS
+from agent.text.person import bio_sentences, path_sentences, second_person
 from agent.text.roles import field_for, role_phrase
 from agent.text.words import sentences, word_count
 
@@ -151,10 +152,27 @@ def ask_sentence(minutes: int) -> str:
             "I'm happy to fit around your schedule.")
 
 
+HOMEWORK_MAX_WORDS = 22
+
+
+def homework_sentence(request: OutreachRequest) -> str:
+    """One line that shows the user read about the contact, made by rule from their bio (its first
+    sentence about the person's path, else about their work) and never from anything else."""
+    if not request.bio:
+        return ""
+    name = request.contact_name
+    said = path_sentences(request.bio, name, limit=1)
+    if not said:
+        said = [s for s in (second_person(x, name) for x in bio_sentences(request.bio)[:4]) if s]
+    said = [s for s in said if len(s.split()) <= HOMEWORK_MAX_WORDS - 4]
+    return f"I read that {said[0]}." if said else ""
+
+
 def template_slots(request: OutreachRequest) -> dict[str, str]:
     return {
         "greeting": f"Hi {first_name(request.contact_name)},",
         "connection": connection_sentence(request.connection),
+        "homework": homework_sentence(request),
         "about": about_sentence(request.about_me),
         "interest": interest_sentence(request),
         "ask": ask_sentence(request.minutes),
@@ -164,7 +182,8 @@ def template_slots(request: OutreachRequest) -> dict[str, str]:
 
 
 def assemble_email(slots: dict[str, str]) -> str:
-    first = " ".join(s for s in (slots["connection"], slots["about"], slots["interest"]) if s)
+    first = " ".join(s for s in (slots["connection"], slots.get("homework", ""), slots["about"],
+                                 slots["interest"]) if s)
     sign = slots["close"] + (f"\n{slots['signature']}" if slots.get("signature") else "")
     return f"{slots['greeting']}\n\n{first}\n\n{slots['ask']}\n\n{sign}"
 
@@ -174,13 +193,13 @@ def assemble_linkedin(slots: dict[str, str], request: OutreachRequest) -> str:
     name = first_name(request.contact_name)
     ask = f"Would you have {request.minutes} minutes for a call, whenever suits you?"
     sign = f" {slots['signature']}" if slots.get("signature") else ""
-    optional = [slots["connection"], slots["about"], slots["interest"]]
+    optional = [slots["connection"], slots.get("homework", ""), slots["about"], slots["interest"]]
     while True:
         body = " ".join(p for p in [f"Hi {name},", *optional, ask, f"Thank you!{sign}"] if p)
         if len(body) <= LINKEDIN_CHAR_LIMIT or not any(optional):
             return body
-        # Keep the connection (it earns the reply); shorten from the back.
-        for index in (1, 2, 0):
+        # Keep the connection (it earns the reply) and the homework; shorten from the back.
+        for index in (2, 3, 1, 0):
             if optional[index]:
                 optional[index] = ""
                 break
@@ -192,4 +211,6 @@ def shorten_for_limit(slots: dict[str, str], limit: int) -> dict[str, str]:
     while word_count(assemble_email(slots)) >= limit and slots["about"]:
         tokens = slots["about"].rstrip(".").split()
         slots["about"] = " ".join(tokens[:-3]) + "." if len(tokens) > 6 else ""
+    if word_count(assemble_email(slots)) >= limit:
+        slots["homework"] = ""
     return slots

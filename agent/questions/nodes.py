@@ -17,6 +17,7 @@ from agent.classify.searchable import searchable_flags
 from agent.deps import Deps
 from agent.errors import ModelError
 from agent.questions import rank
+from agent.questions.bio import bio_candidates
 from agent.questions.state import Candidate, PreparedQuestion, QuestionPlan, QuestionsState
 from agent.questions.tailor import (
     Rephrase,
@@ -60,10 +61,16 @@ def retrieve_candidates(state: QuestionsState, runtime: NodeRuntime) -> dict[str
     docs, vectors, metas = question_items(deps)
     candidates = candidates_from_bank(docs, metas, slots_for(state))
     row = {str(m.get("id")): i for i, m in enumerate(metas) if m.get("bank") == "bank"}
+    unfillable = len(row) - len(candidates)
+    personal = bio_candidates(r.bio, r.contact_name)
+    candidates += personal
     fits = np.zeros(len(candidates))
     if r.goal and candidates:
         goal = deps.encoder.encode([r.goal])[0]
-        fits = np.array([float(vectors[row[c.id]] @ goal) for c in candidates])
+        own = deps.encoder.encode([c.text for c in personal]) if personal else np.zeros((0, 1))
+        topic = {c.id: vectors[row[c.id]] for c in candidates if c.id in row}
+        topic.update({c.id: v for c, v in zip(personal, own, strict=True)})
+        fits = np.array([float(topic[c.id] @ goal) for c in candidates])
     middle = float(np.median(fits)) if len(fits) else 0.0
     close = float(np.quantile(fits, GOAL_NOTE_QUANTILE)) if r.goal and len(fits) else 2.0
     level = rank.seniority(r.contact_role)
@@ -75,7 +82,7 @@ def retrieve_candidates(state: QuestionsState, runtime: NodeRuntime) -> dict[str
     closing = [c for c in ordered if rank.is_closing(c)][:CLOSING_OPTIONS]
     shortlist = [c for c in ordered if c not in closing][:SHORTLIST] + closing
     emit({"stage": "retrieved", "count": len(shortlist)})
-    return {"candidates": shortlist, "dropped": {"unfillable": len(row) - len(candidates)}}
+    return {"candidates": shortlist, "dropped": {"unfillable": unfillable}}
 
 
 def score_and_screen(state: QuestionsState, runtime: NodeRuntime) -> dict[str, Any]:
@@ -161,6 +168,8 @@ def finish(state: QuestionsState) -> dict[str, Any]:
 def rationale(candidate: Candidate) -> str:
     """One short line: why this family matters, and whether it is close to the user's goal."""
     reason = FAMILY_REASONS.get(candidate.family, "A useful question for this conversation.")
+    if "bio" in candidate.tags:
+        reason = "From what you know about them: asks about their own path and shows you did your homework."
     if candidate.fits_goal and candidate.family != rank.CLOSING_FAMILY:
         return f"Close to your goal. {reason}"
     return reason

@@ -6,7 +6,8 @@ from typing import TypedDict
 
 from pydantic import BaseModel, Field
 
-from agent.text.fields import OptionalText, RequiredText
+from agent.text.fields import BioText, OptionalText, RequiredText
+from agent.text.person import BIO_MAX_BYTES
 
 MIN_MINUTES = 5
 MAX_MINUTES = 120
@@ -21,6 +22,9 @@ class QuestionsRequest(BaseModel):
     goal: OptionalText = Field(None, max_length=300)
     minutes: int = Field(20, ge=MIN_MINUTES, le=MAX_MINUTES)
     rephrase: bool = Field(True, description="Let the model reword questions (validated)")
+    contact_name: OptionalText = Field(None, max_length=100)
+    bio: BioText = Field(None, max_length=BIO_MAX_BYTES,
+                         description="What the user knows about the contact: up to two path questions")
 
 
 class PreparedQuestion(BaseModel):
@@ -49,7 +53,7 @@ class Candidate(BaseModel):
     template: str
     text: str
     family: str
-    value: int
+    value: float
     level: str
     tags: list[str]
     relevance: float = Field(default=0.0, description="Cosine of the question's topic to the goal")

@@ -87,3 +87,27 @@ def check_reads_well(subject: str, body: str) -> Check:
     problems = [p for text in (subject, *sentences(body)) for p in grammar_problems(text)]
     return Check(rule="reads_well", passed=not problems,
                  detail="every sentence reads as a sentence" if not problems else problems[0])
+
+
+ABOUT_THEM = re.compile(
+    r"(?i)\byou(?:'ve| have)? (?:\w+ly )?(joined|started|began|studied|graduated|moved|switched|"
+    r"became|trained|led|built|wrote|presented|spoke|published|founded|ran|managed|spent|worked|"
+    r"taught|won|launched)\b|\byour (talk|article|post|paper|book|podcast|move|switch|team|career)\b")
+
+
+def check_about_them(body: str, bio: str | None, allowed_text: Iterable[str]) -> Check:
+    """Anything the draft says the contact did must come from what the user knows about them: a
+    homework line shows care only when it is true."""
+    allowed = content_stems(bio or "")
+    for text in allowed_text:
+        allowed |= content_stems(text)
+    novel: list[str] = []
+    said = [s for s in sentences(body) if ABOUT_THEM.search(s)]
+    for sentence in said:
+        novel += [w for w in sorted(content_stems(sentence) - allowed) if not w.isdigit()]
+    if novel:
+        return Check(rule="about_them", passed=False,
+                     detail=f"says things about them you did not give: {', '.join(novel[:6])}")
+    detail = ("what it says about them comes from what you know about them" if said
+              else "says nothing about them beyond their role")
+    return Check(rule="about_them", passed=True, detail=detail)

@@ -29,3 +29,16 @@ def required_text(value: Any) -> Any:
 # Field types for request models: the clean-up runs before the field's own length checks.
 OptionalText = Annotated[str | None, BeforeValidator(optional_text)]
 RequiredText = Annotated[str, BeforeValidator(required_text)]
+
+
+def bio_text(value: Any) -> Any:
+    """A pasted bio keeps its lines (each may be a fact); blank is no bio, NUL bytes are refused."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("the bio contains binary data")
+        return value.strip() or None
+    return value
+
+
+# What the user knows about a contact, many lines long: see agent/text/person.py.
+BioText = Annotated[str | None, BeforeValidator(bio_text)]

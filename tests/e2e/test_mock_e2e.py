@@ -61,3 +61,43 @@ def test_three_turn_rehearsal_survives_reload_and_shows_feedback(  # type: ignor
     assert "What went well" in feedback and "no_thanks" in feedback and "turn 2" in feedback
     assert "Asked who else you could talk to" in feedback
     assert "has ended" in page.locator("#mock-status").inner_text()
+
+
+BIO = ("Ines Okafor is a hydrologist with the county water district. "
+       "She spent six years as a chemistry teacher before she retrained in hydrology. "
+       "Her team models flood risk for the river towns.")
+
+
+def test_busy_contact_answers_from_the_bio_and_feedback_weighs_the_objective(  # type: ignore[no-untyped-def]
+    indexed_settings, encoder, serve_app, browser_page,
+) -> None:
+    url = serve_app(Deps(indexed_settings, encoder_override=encoder))
+    page = browser_page
+    open_tab(page, url)
+    page.locator("#mock-name textarea, #mock-name input").first.fill("Ines Okafor")
+    page.locator("#mock-role textarea, #mock-role input").first.fill("Hydrologist")
+    page.locator("#mock-bio textarea").fill(BIO)
+    page.locator("#mock-objective textarea, #mock-objective input").first.fill(
+        "how people move into hydrology from other careers")
+    page.locator("#mock-style input").click()
+    page.get_by_role("option", name="Busy: short answers, short on time").click()
+    page.locator("#mock-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('#mock-status')?.innerText.includes('has started')",
+        timeout=TURN_TIMEOUT)
+
+    say(page, "Hi Ines, thanks for making time. I'm Ade, a science teacher. How did you get into "
+              "hydrology?", "1.5")
+    reply = page.locator("#mock-chat").inner_text().split("How did you get into hydrology?")[-1]
+    said = reply.lower()
+    assert any(w in said for w in ("teacher", "chemistry", "retrained", "six years")), reply
+    assert "good luck" not in said and "nice talking" not in said  # an opening is not a goodbye
+    assert "ines okafor" not in said
+
+    page.locator("#mock-end").click()
+    page.wait_for_function(
+        "() => document.querySelector('#mock-feedback')?.innerText.includes('Your objective')",
+        timeout=TURN_TIMEOUT,
+    )
+    feedback = page.locator("#mock-feedback").inner_text()
+    assert "Your share of the talking" in feedback

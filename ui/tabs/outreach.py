@@ -16,6 +16,7 @@ from agent.errors import CoachError
 from agent.outreach.saving import save_outreach
 from agent.outreach.state import OutreachRequest
 from agent.outreach.template import template_slots
+from agent.text.person import BIO_MAX_BYTES
 from ui.render import checks_markdown, error_markdown, sources_markdown
 
 MODEL_GROUP = "embedded-model"
@@ -34,14 +35,18 @@ def save_profile(deps: Deps, name: str, background: str, goal: str) -> str:
 
 def draft_handler(
     deps: Deps, contact_name: str, contact_role: str, company: str, connection: str,
-    channel: str, minutes: float, my_name: str, background: str, goal: str,
+    channel: str, minutes: float, my_name: str, background: str, goal: str, bio: str = "",
 ) -> Iterator[tuple[str, str, str, str]]:
     """Yield (draft, checks, sources, status) as the draft is written."""
+    if not isinstance(bio, str) or len(bio.encode("utf-8")) > BIO_MAX_BYTES:
+        yield "", "", "", error_markdown(f"What you know about them is over {BIO_MAX_BYTES // 1000} KB.")
+        return
     try:
         request = OutreachRequest.model_validate({  # the form's strings, checked by the model
             "contact_name": contact_name, "contact_role": contact_role, "company": company or None,
             "connection": connection or None, "channel": channel, "minutes": int(minutes),
             "my_name": my_name or None, "about_me": background or None, "goal": goal or None,
+            "bio": bio or None,
         })
     except ValidationError as exc:
         yield "", "", "", error_markdown(validation_line(exc))
@@ -61,8 +66,8 @@ def draft_handler(
                 yield text, checks_markdown(draft.checks), sources_markdown(draft.sources), status
             elif event.get("slot") == "interest":
                 partial = {**slots, "interest": event["text"]}
-                preview = " ".join(p for p in (partial["connection"], partial["about"],
-                                               partial["interest"]) if p)
+                preview = " ".join(p for p in (partial["connection"], partial["homework"],
+                                               partial["about"], partial["interest"]) if p)
                 yield f"{partial['greeting']}\n\n{preview}", "_Checking…_", "", "Writing…"
             elif event.get("slot") == "body":
                 yield event["text"], "_Checking…_", "", "Writing…"
@@ -89,6 +94,9 @@ def build_outreach_tab(deps: Deps) -> dict[str, Any]:
             company = gr.Textbox(label="Company (optional)", max_length=120)
         connection = gr.Textbox(label="How you are connected (optional)", elem_id="connection",
                                 max_length=240)
+        bio = gr.Textbox(label="What you know about them (optional: one line of the draft is "
+                         "taken from it)", lines=2, max_lines=8, max_length=BIO_MAX_BYTES,
+                         elem_id="outreach-bio")
         with gr.Row():
             channel = gr.Radio(["email", "linkedin"], value="email", label="Channel")
             minutes = gr.Slider(10, 30, value=20, step=5, label="Minutes to ask for")
@@ -104,7 +112,7 @@ def build_outreach_tab(deps: Deps) -> dict[str, Any]:
     draft_btn.click(
         lambda *a: (yield from draft_handler(deps, *a)),
         [contact_name, contact_role, company, connection, channel, minutes, my_name, background,
-         goal],
+         goal, bio],
         [draft, checks, sources, status],
         concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="draft_outreach",
     )

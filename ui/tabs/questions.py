@@ -25,6 +25,7 @@ from agent.deps import Deps
 from agent.errors import CoachError
 from agent.questions.state import QuestionsRequest
 from agent.screening import screen_questions
+from agent.text.person import BIO_MAX_BYTES
 from ui.render import error_markdown
 
 MODEL_GROUP = "embedded-model"
@@ -126,12 +127,17 @@ def add(rows: list[Row]) -> tuple[list[Row], str]:
 
 def prepare(
     deps: Deps, role: str, company: str, industry: str, goal: str, minutes: float, rephrase: bool,
+    bio: str = "",
 ) -> Iterator[tuple[list[Row] | None, str]]:
     """Yield (rows or None while working, status line)."""
+    if not isinstance(bio, str) or len(bio.encode("utf-8")) > BIO_MAX_BYTES:
+        yield None, error_markdown(f"What you know about them is over {BIO_MAX_BYTES // 1000} KB.")
+        return
     try:
         request = QuestionsRequest(contact_role=role, company=company or None,
                                    industry=industry or None, goal=goal or None,
-                                   minutes=int(minutes), rephrase=rephrase)
+                                   minutes=int(minutes), rephrase=rephrase, contact_name=None,
+                                   bio=bio or None)
     except ValidationError as exc:
         yield None, error_markdown(validation_line(exc))
         return
@@ -151,6 +157,14 @@ def prepare(
         yield None, error_markdown(str(exc))
 
 
+def saved_bio(deps: Deps, contact_id: Any) -> str:
+    """What the user saved about this contact, for the bio box ('' when none or not a contact)."""
+    if not isinstance(contact_id, int) or isinstance(contact_id, bool):
+        return ""
+    found = deps.db.get_contact(contact_id)
+    return str(found.get("bio") or "") if found else ""
+
+
 def contact_choices(deps: Deps) -> list[tuple[str, int]]:
     return [(f"#{c['id']} {c['name']}" + (f" ({c['role']})" if c["role"] else ""), int(c["id"]))
             for c in deps.db.list_contacts()]
@@ -158,8 +172,10 @@ def contact_choices(deps: Deps) -> list[tuple[str, int]]:
 
 def save(
     deps: Deps, rows: list[Row], contact_id: int | None, new_name: str, role: str, company: str,
+    bio: str = "",
 ) -> tuple[str, int | None]:
-    """Save the non-empty rows to a contact (created by name if needed); returns (status, id)."""
+    """Save the non-empty rows to a contact (created by name if needed), and what the user knows
+    about them when given; returns (status, id)."""
     kept = [r for r in renumber([r for r in rows if r["text"].strip()])]
     if not kept:
         return error_markdown("There are no questions to save."), contact_id
@@ -173,6 +189,9 @@ def save(
         return error_markdown("Pick a contact or type a new contact's name."), None
     if deps.db.get_contact(int(contact_id)) is None:
         return error_markdown(f"No contact #{contact_id}."), None
+    if isinstance(bio, str) and bio.strip() and len(bio.encode("utf-8")) <= BIO_MAX_BYTES:
+        contacts.update_contact(deps.db, int(contact_id), contacts.ContactChange(
+            fields=contacts.ContactFields(bio=bio)))
     deps.db.save_question_list(int(contact_id), [
         {"text": r["text"].strip(), "priority": r["priority"], "category": r["category"],
          "rationale": r["rationale"], "screen": r["verdict"], "flag": r["flag"]} for r in kept
@@ -232,6 +251,9 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
             industry = gr.Textbox(label="Industry (optional)", max_length=120)
         goal = gr.Textbox(label="What you most want to learn (optional)", max_length=300,
                           value=lambda: deps.db.get_profile()["goal"])
+        bio = gr.Textbox(label="What you know about them (optional: up to two questions about "
+                         "their own path come from it)", lines=2, max_lines=8,
+                         max_length=BIO_MAX_BYTES, elem_id="q-bio")
         with gr.Row():
             minutes = gr.Slider(5, 60, value=20, step=5, label="Minutes of the conversation")
             rephrase = gr.Checkbox(value=True, label="Let the model adapt the wording (slower)",
@@ -294,7 +316,7 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
             else:
                 yield [rows, line, *render(rows)]
 
-    prepare_btn.click(on_prepare, [role, company, industry, goal, minutes, rephrase, rows_state],
+    prepare_btn.click(on_prepare, [role, company, industry, goal, minutes, rephrase, bio, rows_state],
                       [rows_state, status, *row_outputs],
                       concurrency_id=MODEL_GROUP, concurrency_limit=1)
     model_screens = deps.settings.capable_model
@@ -331,16 +353,16 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     add_btn.click(on_add, [rows_state], [rows_state, save_status, *row_outputs])
 
-    def on_save(rows: list[Row], contact_id: int | None, name: str, r: str, c: str,
+    def on_save(rows: list[Row], contact_id: int | None, name: str, r: str, c: str, b: str,
                 *current: str) -> list[Any]:
         rows = reconcile(deps, rows, list(current), r)  # save the words on screen, nothing older
-        message, saved_id = save(deps, rows, contact_id, name, r, c)
+        message, saved_id = save(deps, rows, contact_id, name, r, c, b)
         chosen = saved_id if saved_id is not None else contact_id
         return [message, gr.update(choices=contact_choices(deps), value=chosen),
                 "" if saved_id is not None and name.strip() else name, rows,
                 *render(rows, values=False)]
 
-    save_btn.click(on_save, [rows_state, contact, new_name, role, company, *texts],
+    save_btn.click(on_save, [rows_state, contact, new_name, role, company, bio, *texts],
                    [save_status, contact, new_name, rows_state, *row_outputs])
 
     def on_load(contact_id: int | None, r: str) -> list[Any]:
@@ -349,4 +371,5 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     load_btn.click(on_load, [contact, role], [rows_state, save_status, *row_outputs], **screen_kwargs)
     refresh_btn.click(lambda: gr.update(choices=contact_choices(deps)), None, [contact])
+    contact.change(lambda cid, current: saved_bio(deps, cid) or current, [contact, bio], [bio])
     return {"rows": rows_state, "status": status}
