@@ -96,10 +96,28 @@ def grounding_problems(reply: str, facts: Sequence[Fact], user_line: str = "",
 
 def extractive_reply(facts: Sequence[Fact], opener: str = "", limit: int = 2) -> str:
     """The contact says the best facts themselves: the fallback when the model's wording fails."""
-    said = " ".join(f["text"] for f in facts[:limit]).strip()
+    said = " ".join(_without_repeated_leads([f["text"] for f in facts[:limit]])).strip()
     if not said:
         return ""
     if opener:
         first = said[:1].lower() + said[1:] if not re.match(r"I\b|[A-Z]{2}", said) else said
         return f"{opener}{first}"
     return said
+
+
+def _without_repeated_leads(texts: list[str]) -> list[str]:
+    """'Something that matters a lot is SQL.' then 'Something that matters a lot is data
+    cleaning.' → the second becomes 'Also, data cleaning.': a person does not repeat the frame."""
+    out: list[str] = []
+    for text in texts:
+        if out:
+            before, words = out[-1].split(), text.split()
+            shared = 0
+            while shared < min(len(before), len(words)) - 1 and before[shared] == words[shared]:
+                shared += 1
+            if shared >= 3:
+                rest = " ".join(words[shared:])
+                rest = rest if re.match(r"[A-Z]{2}|I\b", rest) else rest[:1].lower() + rest[1:]
+                text = f"Also, {rest}"
+        out.append(text)
+    return out

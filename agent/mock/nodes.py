@@ -359,7 +359,8 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         return f"decline_{category}", template_reply(category, seed, advice=advice,
                                                      company_of=company_of), used
     if record.get("referral_ask"):
-        slots = referral_slots(brief, seed, persona.get("name", ""), user_goal(request, turns))
+        slots = referral_slots(brief, seed, persona.get("name", ""), user_goal(request, turns),
+                               user_name=user_name(turns).lstrip(", "))
         text = template_reply("referral", seed, **slots)
         fact = {"text": slots["who"].split(" Since you")[0],
                 "source": "role brief: Good people to talk to next"}

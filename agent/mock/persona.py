@@ -320,18 +320,20 @@ def advice_from(brief: RoleBrief, kind: str) -> str:
     return text or _first_sentences(generic_brief().section("How people get into it"), 2)
 
 
-def referral_slots(brief: RoleBrief, seed: str, contact_name: str = "", goal: str = "") -> dict[str, str]:
+def referral_slots(brief: RoleBrief, seed: str, contact_name: str = "", goal: str = "",
+                   user_name: str = "") -> dict[str, str]:
     """A plausible name and who they are, from the brief's 'Good people to talk to next'.
 
     The name never shares a first or last name with the contact (nobody refers you to
-    themselves), and when the user said what they are exploring, the reason ties to it.
+    themselves) or with the user (nor to yourself), and when the user said what they are
+    exploring, the reason ties to it.
     """
     lines = [re.sub(r"^[-*+•]\s+", "", ln.strip()) for ln in brief.section(
         "Good people to talk to next").splitlines() if re.match(r"^\s*[-*+•]\s", ln)]
     lines = lines or ["Someone a few years ahead of you on a similar path."]
     who = _pick(tuple(lines), seed + "who").rstrip(".")
     who = _lower_first(who)
-    own = {part.lower() for part in contact_name.split() if len(part) > 1}
+    own = {part.lower() for part in f"{contact_name} {user_name}".split() if len(part) > 1}
     names = tuple(n for n in REFERRAL_NAMES if not own & {p.lower() for p in n.split()})
     reason = f" Since you're {goal}, they'd be a good next conversation." if goal else ""
     return {"name": _pick(names, seed), "who": f"{who}.{reason}"}

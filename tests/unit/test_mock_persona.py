@@ -114,6 +114,18 @@ def test_referral_never_names_the_contact_and_ties_to_the_goal() -> None:
         slots = referral_slots(brief, seed, "Priya Raman", "exploring data analysis in healthcare")
         assert not {"priya", "raman"} & set(slots["name"].lower().split())
         assert "exploring data analysis in healthcare" in slots["who"]
+        mine = referral_slots(brief, seed, "Priya Raman", user_name="Sam")
+        assert "sam" not in mine["name"].lower().split()  # nor to the user themselves
+
+
+def test_an_extractive_answer_does_not_repeat_its_frame() -> None:
+    from agent.mock.grounding import extractive_reply
+
+    said = extractive_reply([{"text": "Something that matters a lot is SQL and one analysis language.",
+                              "source": "role brief: Skills that matter"},
+                             {"text": "Something that matters a lot is data cleaning.",
+                              "source": "role brief: Skills that matter"}])
+    assert said == "Something that matters a lot is SQL and one analysis language. Also, data cleaning."
 
 
 @pytest.mark.parametrize("reply", [
