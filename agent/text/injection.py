@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
-from agent.text.words import deleet, normalise
+from agent.text.notes import BULLET, HTML_COMMENT, split_line
+from agent.text.words import ZERO_WIDTH, deleet, normalise
+
+# Markdown that renders as nothing: `[//]: # (text)` and `[comment]: <> (text)` reference lines.
+HIDDEN_MARKDOWN = re.compile(r"^\s*\[(?://|comment)\]:\s*(?:#|<>)")
 
 INSTRUCTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "override": re.compile(
@@ -58,3 +62,36 @@ def instruction_reason(sentence: str) -> str | None:
 def looks_like_instruction(sentence: str) -> bool:
     """True when the sentence addresses a model rather than recording the conversation."""
     return instruction_reason(sentence) is not None
+
+
+def sanitise_document(text: str) -> tuple[str, list[str]]:
+    """A user's document with what is aimed at a model taken out, before it is indexed.
+
+    Removed: HTML comments and Markdown comment lines (invisible when the document is read),
+    zero-width characters, and every sentence that trips `instruction_reason`. Everything else
+    keeps its lines, list markers and order. Returns the text and the pieces dropped."""
+    dropped: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        if match.group(0).strip():
+            dropped.append(match.group(0).strip())
+        return " "
+
+    text = HTML_COMMENT.sub(hide, text).translate(ZERO_WIDTH)
+    lines: list[str] = []
+    for line in text.splitlines():
+        if HIDDEN_MARKDOWN.match(line):
+            dropped.append(line.strip())
+            continue
+        marker = BULLET.match(line)
+        prefix = marker.group(0) if marker else line[:len(line) - len(line.lstrip())]
+        parts = split_line(line[len(prefix):])
+        bad = [p for p in parts if instruction_reason(p)]
+        if not bad:
+            lines.append(line)
+            continue
+        dropped += bad
+        kept = [p for p in parts if p not in bad]
+        if kept:
+            lines.append(prefix + " ".join(kept))
+    return "\n".join(lines), dropped
