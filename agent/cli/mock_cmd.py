@@ -124,6 +124,9 @@ def converse(deps: Deps, thread_id: str, lines: Iterable[str], speaker: str,
     for line in lines:
         reply, clock = "", ""
         for event in workflow().send_turn(deps, thread_id, line):
+            if event.get("type") == "notice":
+                sys.stderr.write(f"coach: warning: the model did not answer ({event.get('text')}); "
+                                 "this reply comes from the role brief\n")
             if event.get("type") == "reply":
                 reply = event["text"]
                 clock = f"[{event['elapsed']:.1f}/{event['limit']} min]"

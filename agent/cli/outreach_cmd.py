@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from agent.cli import emit
+from agent.cli import emit, warn_notice
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.outreach.state import OutreachDraft, OutreachRequest
 
@@ -53,5 +53,8 @@ def run(args: argparse.Namespace) -> int:
         deps.close()
     save_outreach(deps.db, draft)
     payload = draft.model_dump(include={"subject", "body", "channel", "checks", "sources"})
+    if draft.notice:  # only when the model failed, so the usual object keeps its keys
+        payload["notice"] = draft.notice
+    warn_notice(draft.notice)
     emit(args, payload, render(draft))
     return 0

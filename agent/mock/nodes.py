@@ -305,8 +305,9 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
             emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
             if early_stop(buffer):
                 break
-    except ModelError:
-        buffer = ""
+    except ModelError as exc:
+        buffer = ""  # the brief's answer below; the notice tells the UI/CLI why
+        emit({"type": "notice", "turn": record["index"], "text": str(exc)})
     reply = tidy_reply(buffer)
     earlier_user = [t.get("text", "") for t in state["turns"]]
     problems = reply_problems(reply, question=question, user_lines=earlier_user,
