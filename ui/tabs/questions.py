@@ -282,6 +282,8 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
         return out
 
     def render_one(rows: list[Row], i: int) -> list[Any]:
+        if i >= len(rows):  # an edit event for a hidden row (only a script can send one)
+            return [rows, gr.update(), gr.update(), gr.update()]
         row = rows[i]
         return [rows, gr.update(elem_classes=row_classes(row)), status_html(row),
                 gr.update(visible=bool(row.get("rewrite")) and row["verdict"] != "ok")]
@@ -296,7 +298,7 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     prepare_btn.click(on_prepare, [role, company, industry, goal, minutes, rephrase, rows_state],
                       [rows_state, status, *row_outputs],
-                      concurrency_id=MODEL_GROUP, concurrency_limit=1)
+                      concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="prepare_questions")
     model_screens = deps.settings.capable_model
     screen_kwargs: dict[str, Any] = (
         {"concurrency_id": MODEL_GROUP, "concurrency_limit": 1} if model_screens else {})
