@@ -20,6 +20,7 @@ from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.deps import Deps
 from agent.errors import InputError
 from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
+from agent.text.injection import persona_notes
 
 END_COMMAND = "/end"
 MAX_SCRIPT_LINES = 200
@@ -100,7 +101,7 @@ def build_request(args: argparse.Namespace, deps: Deps) -> MockRequest:
         contact_role=role, contact_name=args.contact_name or contact.get("name"),
         company=args.company or contact.get("company"), contact_id=args.contact_id,
         minutes=args.minutes, seniority=contact.get("seniority") or None,
-        notes=contact.get("notes") or None,
+        notes=persona_notes(contact.get("notes") or "")[:1500] or None,
     )
 
 
