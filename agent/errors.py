@@ -19,7 +19,7 @@ class ModelError(CoachError):
 
 def fallback_notice(error: str) -> str:
     """What a user is told when a draft fell back to its template because the model failed."""
-    return (f"The model did not answer ({error.rstrip('.')}), so this draft uses the template "
+    return (f"The model did not answer ({error.rstrip('.')}), so this uses the template "
             "wording; the next request tries the model again.")
 
 

@@ -158,11 +158,13 @@ class OpenAIChatModel:
             messages, max_tokens=max_tokens, temperature=temperature, stop=stop, schema=schema,
             stream=True,
         )
+        finished = False
         try:
             for chunk in chunks:
                 choices = getattr(chunk, "choices", None)
                 if not choices or not isinstance(choices, list):
                     continue
+                finished = finished or bool(getattr(choices[0], "finish_reason", None))
                 delta = getattr(choices[0], "delta", None)
                 content = getattr(delta, "content", None)
                 if isinstance(content, str) and content:
@@ -174,6 +176,8 @@ class OpenAIChatModel:
             raise ModelError("model server stream broke off") from exc
         except (ValueError, AttributeError, TypeError) as exc:  # an event that is not a JSON chunk
             raise ModelError("model server sent a malformed stream") from exc
+        if not finished:  # a server that died between events closes the stream like an end
+            raise ModelError("model server stream ended before the reply was complete")
 
     def structured(
         self, messages: Sequence[Message], schema: type[T], *, max_tokens: int,

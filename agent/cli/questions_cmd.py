@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from agent.cli import emit
+from agent.cli import emit, warn_notice
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.questions.state import PreparedQuestion, QuestionPlan, QuestionsRequest
 
@@ -63,5 +63,9 @@ def run(args: argparse.Namespace) -> int:
         plan = prepare_questions(deps, request)
     finally:
         deps.close()
-    emit(args, payload(plan), render(plan))
+    body = payload(plan)
+    if plan.notice:  # only when the model failed, so the usual object keeps its keys
+        body["notice"] = plan.notice
+    warn_notice(plan.notice)
+    emit(args, body, render(plan))
     return 0

@@ -92,11 +92,23 @@ def test_a_stream_of_non_json_events_is_a_model_error(server) -> None:  # type: 
         list(client(url).stream(MESSAGES, max_tokens=4))
 
 
-def test_a_stream_of_the_wrong_shape_yields_nothing(server) -> None:  # type: ignore[no-untyped-def]
+def test_a_stream_of_the_wrong_shape_or_cut_short_is_a_model_error(server) -> None:  # type: ignore[no-untyped-def]
     state, url = server
     chunk = json.dumps({"id": "x", "object": "chat.completion.chunk", "choices": "nope"})
     state["sse"], state["body"] = True, f"data: {chunk}\n\ndata: [DONE]\n\n".encode()
-    assert list(client(url).stream(MESSAGES, max_tokens=4)) == []
+    with pytest.raises(ModelError, match="ended before"):
+        list(client(url).stream(MESSAGES, max_tokens=4))
+    part = json.dumps({"id": "x", "object": "chat.completion.chunk",
+                       "choices": [{"index": 0, "delta": {"content": "Hel"}, "finish_reason": None}]})
+    state["body"] = f"data: {part}\n\n".encode()  # the server died after one token
+    got: list[str] = []
+    with pytest.raises(ModelError, match="ended before"):
+        got.extend(client(url).stream(MESSAGES, max_tokens=4))
+    assert got == ["Hel"]
+    done = json.dumps({"id": "x", "object": "chat.completion.chunk",
+                       "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "stop"}]})
+    state["body"] = f"data: {part}\n\ndata: {done}\n\ndata: [DONE]\n\n".encode()
+    assert list(client(url).stream(MESSAGES, max_tokens=4)) == ["Hel"]
 
 
 def test_before_request_runs_first_and_its_error_is_the_calls_error(server) -> None:  # type: ignore[no-untyped-def]
@@ -198,3 +210,14 @@ def test_a_rehearsal_turn_tells_why_the_reply_came_from_the_brief(deps, fake_llm
         mock_tab.workflow = real  # type: ignore[assignment]
     assert chat[-1]["role"] == "assistant" and chat[-1]["content"] != "…"
     assert "did not answer" in status and "next line tries the model again" in status
+
+
+def test_a_question_list_says_when_the_model_failed_and_stops_asking(deps: Deps, fake_llm: FakeChatModel) -> None:
+    from agent.questions.graph import prepare_questions
+    from agent.questions.state import QuestionsRequest
+
+    fake_llm.default = ModelError("model server timed out; is it overloaded or hung?")
+    plan = prepare_questions(deps, QuestionsRequest(contact_role="Registered nurse", minutes=20))
+    assert plan.questions and all(q.phrasing == "template" for q in plan.questions)
+    assert plan.notice is not None and "timed out" in plan.notice
+    assert len(fake_llm.calls) == 1  # after the first failure the others are not tried

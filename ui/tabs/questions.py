@@ -142,9 +142,10 @@ def prepare(
                 plan = event["plan"]
                 rows = [new_row(q.text, q.category, q.rationale) for q in plan.questions][:MAX_ROWS]
                 rows = renumber(screen_rows(deps, rows, request.contact_role))
-                yield rows, (f"{len(rows)} questions for {plan.minutes} minutes "
-                             f"({plan.minutes_per_question:g} min each incl. the answer). "
-                             "Edit, reorder or add your own; every edit is screened.")
+                line = (f"{len(rows)} questions for {plan.minutes} minutes "
+                        f"({plan.minutes_per_question:g} min each incl. the answer). "
+                        "Edit, reorder or add your own; every edit is screened.")
+                yield rows, line + (" " + error_markdown(plan.notice) if plan.notice else "")
             elif event.get("stage") == "phrased":
                 yield None, "Adapting the wording to the role…"
     except CoachError as exc:
