@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from agent.cli import emit
+from agent.cli import emit, warn_notice
 from agent.cli.common import add_json_flag, settings_from
 
 
@@ -44,6 +44,8 @@ def run_backup(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     vectors = _vectors(settings) if settings.chroma_dir.exists() else None
     summary = create_backup(settings, Path(args.file), vectors, force=args.force).as_dict()
+    for warning in summary["warnings"]:
+        warn_notice(warning)
     emit(args, summary, f"wrote {summary['path']}: {_counts(summary)}")
     return 0
 

@@ -51,10 +51,12 @@ class BackupSummary:
     counts: dict[str, int] = field(default_factory=dict)
     user_doc_chunks: int = 0
     safety_copy: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"path": self.path, "files": self.files, "counts": self.counts,
-                "user_doc_chunks": self.user_doc_chunks, "safety_copy": self.safety_copy}
+                "user_doc_chunks": self.user_doc_chunks, "safety_copy": self.safety_copy,
+                "warnings": self.warnings}
 
 
 def _sha256(path: Path) -> str:
@@ -144,8 +146,13 @@ def create_backup(settings: Settings, target: Path, vectors: Any | None = None,
                 staged[name] = Path(tmp) / name
                 copy_database(source, staged[name])
                 summary.counts.update(table_counts(staged[name], COUNTED[name]))
+        records: list[dict[str, Any]] = []
         if vectors is not None:
-            records = user_doc_records(vectors)
+            try:
+                records = user_doc_records(vectors)
+            except StorageError as exc:  # e.g. Chroma cannot open a read-only folder
+                summary.warnings.append(f"your documents' chunks are not in this backup ({exc}); "
+                                        "the files they came from are listed in its manifest")
             if records:
                 staged[USER_DOCS] = Path(tmp) / USER_DOCS
                 staged[USER_DOCS].write_text(

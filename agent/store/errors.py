@@ -56,6 +56,10 @@ def describe(message: str, path: Path, what: str | None = None) -> str:
     if any(cue in text for cue in DAMAGED):
         return (f"{name} is damaged ({message.strip()[:60]}): run `coach doctor` to see what is "
                 "wrong, then `coach restore BACKUP` to bring back your last backup")
+    if "disk i/o error" in text or "input/output error" in text:
+        return (f"could not write {name} in {folder} (disk I/O error: the disk may be full or "
+                "failing, or the file over a size limit): the last change was not saved; free some "
+                "space and try again, or run `coach doctor`")
     if any(cue in text for cue in READ_ONLY) or "dbmoved" in text or "1032" in text:
         if not folder.exists() or "dbmoved" in text or "1032" in text:
             return (f"{name} is gone from {folder} (deleted while the app was running?): "

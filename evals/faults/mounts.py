@@ -5,9 +5,9 @@ and a tmpfs of a few MB). Where mounting is refused (an unprivileged CI runner) 
 another real mechanism, and say which was used:
 
 * read-only — the CLI runs as `nobody` (`setpriv`) on a folder whose files are mode 0555/0444;
-* disk full — the CLI runs with `RLIMIT_FSIZE` set to the database's current size and SIGXFSZ
-  ignored, so any write past it fails with EFBIG, which SQLite reports as SQLITE_FULL exactly as
-  it does ENOSPC.
+* disk full — the CLI runs with `RLIMIT_FSIZE` capping every file it writes and SIGXFSZ ignored,
+  so the write-ahead log cannot grow: writes fail with EFBIG, which SQLite reports as a disk I/O
+  error (ENOSPC on a real full disk is SQLITE_FULL); both must end as one line, nothing saved.
 """
 
 from __future__ import annotations
@@ -69,19 +69,18 @@ def small_filesystem(mount_point: Path, size_mb: int) -> Iterator[bool]:
         _run("umount", "-l", str(mount_point))
 
 
-def fill(folder: Path, leave_bytes: int = 0) -> int:
-    """Fill the file system under `folder` until at most `leave_bytes` are free; returns bytes written."""
-    filler = folder / "filler.bin"
+def fill(folder: Path) -> int:
+    """Fill the file system under `folder` to the last byte (until the kernel says ENOSPC);
+    returns the bytes written. Delete `folder / "filler.bin"` to free the space again."""
     written = 0
-    block = b"\0" * (64 * 1024)
-    with filler.open("wb") as handle:
-        while shutil.disk_usage(folder).free > leave_bytes + len(block):
-            try:
-                handle.write(block)
-                handle.flush()
-            except OSError:
-                break
-            written += len(block)
+    with (folder / "filler.bin").open("wb", buffering=0) as handle:
+        for size in (1 << 20, 1 << 16, 1 << 12, 1 << 9, 1):
+            block = b"\0" * size
+            while True:
+                try:
+                    written += handle.write(block)
+                except OSError:
+                    break
     return written
 
 

@@ -27,6 +27,7 @@ def contact(db: Database, name: str) -> int:
     ("file is not a database", "damaged"),
     ("database disk image is malformed", "coach restore"),
     ("attempt to write a readonly database", "read-only"),
+    ("disk I/O error", "not saved"),
 ])
 def test_sqlite_messages_become_one_actionable_line(tmp_path: Path, message: str, needle: str) -> None:
     line = describe(message, tmp_path / "coach.sqlite3")
