@@ -380,8 +380,11 @@ class Runner:
 
 
 def run(index: Path, routes: Sequence[str] = ("documents", "notes", "contact_notes", "typed_fields"),
-        encoder: Any = None, limit: int | None = None) -> InjectionReport:
+        encoder: Any = None, limit: int | None = None,
+        only_ids: set[str] | None = None) -> InjectionReport:
     items = load_items()[:limit] if limit else load_items()
+    if only_ids is not None:
+        items = [i for i in items if i["id"] in only_ids]
     runner = Runner(index, items, encoder)
     try:
         for route in routes:
