@@ -30,6 +30,9 @@ SETTLE_MINUTE = 5
 GROWTH_TARGET = 0.10
 ROLES = ["UX researcher", "Registered nurse", "Data analyst", "Civil engineer", "Pastry chef",
          "Product manager", "Museum registrar", "Paralegal"]
+STYLES = ["warm", "busy", "guarded"]
+BIO = ("Dana Park moved into the field from teaching eight years ago. She leads a small team and "
+       "mentors people who are changing careers.")
 LINES = ["Hi, I'm Sam, a teacher exploring this field. How did you get into it?",
          "What does a normal week look like for you?",
          "Who else would you suggest I talk to? Thank you so much for your time."]
@@ -85,7 +88,8 @@ class User:
             self.client.predict(role, "", "", "what the first year is like", 20, True,
                                 api_name="/prepare_questions")
             self.ops["question_lists"] += 1
-            self.client.predict("", "Dana Park", role, "", 20, api_name="/mock_start")
+            self.client.predict("", "Dana Park", role, "", 20, BIO, "how people get started",
+                                STYLES[self.n % len(STYLES)], api_name="/mock_start")
             for line in LINES:
                 self.client.predict(line, [], api_name="/mock_send")
                 self.ops["rehearsal_turns"] += 1

@@ -33,6 +33,9 @@ from evals.faults.gradio_raw import RawGradio
 
 KINDS = ("contact", "swot", "mock")
 WAL_WRITE_LOCK = 120
+# What the user knows about the contact (the mock tab's bio box): the rehearsal answers from it.
+BIO = ("Dana Park is a senior UX researcher at Fernwood. She moved into research from teaching "
+       "after a bootcamp and runs usability studies on the billing product.")
 NOTES = ("She said the first year is mostly learning the tools. "
          "Portfolio reviews mattered more than certificates for her team. ") * 60
 
@@ -272,7 +275,8 @@ def resume_or_start(client: RawGradio, data_dir: Path, thread: str | None) -> bo
             answer = client.call_api("mock_send", [None, "Could you say more about that?", []])
             return answer.success and "assistant" in json.dumps(answer.outputs)
         return False
-    reply = client.call_api("mock_start", ["", "Dana Park", "Senior UX researcher", "Fernwood", 30])
+    reply = client.call_api("mock_start", ["", "Dana Park", "Senior UX researcher", "Fernwood", 30,
+                                            BIO, "how people get their first research role", "warm"])
     if not reply.success:
         raise RuntimeError(f"mock_start failed: {reply.error}")
     return False

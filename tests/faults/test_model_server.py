@@ -119,7 +119,7 @@ def test_the_app_survives_its_model_server_being_killed(data_dir: Path, apps) ->
     assert len(drafts) == 1 and drafts[0][0] in text
 
     # The next request restarts the server: a rehearsal works, with a new server process.
-    start = client.call_api("mock_start", ["", "Dana Park", "UX researcher", "", 20])
+    start = client.call_api("mock_start", ["", "Dana Park", "UX researcher", "", 20, "", "", "warm"])
     assert start.success, start.error
     turn = client.call_api("mock_send", [None, "How did you get into UX research?", []])
     assert turn.success and "did not answer" not in json.dumps(turn.outputs)

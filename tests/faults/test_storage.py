@@ -74,7 +74,7 @@ def test_full_disk_tmpfs(data_dir: Path, tmp_path: Path, fake_model: Proc, apps)
                                                  NOTES[:3900], "", ""])
         # The tab's status line, or the page's error toast when refreshing the list also fails.
         assert NOT_SAVED in json.dumps(saved.outputs) + str(saved.error), saved.text()[-400:]
-        started = client.call_api("mock_start", ["", "Dana Park", "UX researcher", "", 20])
+        started = client.call_api("mock_start", ["", "Dana Park", "UX researcher", "", 20, "", "", "warm"])
         assert NOT_SAVED in json.dumps(started.outputs) + str(started.error)
         client.close()
         app.stop()
@@ -106,7 +106,7 @@ def test_chroma_folder_deleted_while_the_app_runs(data_dir: Path, fake_model: Pr
         client.call_api("draft_outreach", ["Maria Lopez", "UX Researcher", "", "", "email", 20, "Sam",
                                            "I teach math", "UX research"]),
         client.call_api("prepare_questions", ["Registered nurse", "", "", "", 20, False, None]),
-        client.call_api("mock_start", ["", "Dana Park", "UX researcher", "", 20]),
+        client.call_api("mock_start", ["", "Dana Park", "UX researcher", "", 20, "", "", "warm"]),
     ]
     for reply in replies:
         text = json.dumps(reply.outputs) + str(reply.error)
