@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from agent.text.injection import describes_person, without_instructions
 from agent.text.notes import split_sentences
 from agent.text.words import sentences
 
@@ -109,14 +110,16 @@ def first_person(sentence: str, name: str) -> str:
 
 
 def bio_facts(bio: str | None, name: str) -> list[Fact]:
-    """Each sentence of the bio, said by the contact."""
+    """Each sentence of the bio, said by the contact. A bio is pasted text (a profile page, an
+    article), so it is data: hidden text and sentences written to a model never become facts,
+    which the extractive fallback would otherwise say word for word."""
     if not bio:
         return []
     found = []
-    for line in bio.splitlines():
+    for line in without_instructions(bio).splitlines():
         line = LIST_ITEM.sub("", line).strip()
         for sentence in split_sentences(line):
-            if len(sentence.split()) >= 3:
+            if len(sentence.split()) >= 3 and describes_person(sentence):
                 said = first_person(sentence.rstrip(".!?") + ".", name)
                 found.append({"text": said, "source": "bio"})
     return found

@@ -141,12 +141,16 @@ IMPERATIVE = re.compile(
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 
 
+def describes_person(sentence: str) -> bool:
+    """False for a sentence that tells its reader what to do or speaks to "you": in text about a
+    contact (their notes, their bio) such a sentence is addressed to the model reading it."""
+    return not (IMPERATIVE.search(sentence) or SECOND_PERSON.search(sentence))
+
+
 def persona_notes(text: str) -> str:
     """A saved contact's notes on their way into the rehearsal's persona prompt: only sentences
     that describe the person. Instruction-like, imperative and second-person sentences go."""
     kept = []
     for line in without_instructions(text).splitlines():
-        for sentence in split_line(line):
-            if not (IMPERATIVE.search(sentence) or SECOND_PERSON.search(sentence)):
-                kept.append(sentence)
+        kept += [sentence for sentence in split_line(line) if describes_person(sentence)]
     return " ".join(kept)
