@@ -11,8 +11,9 @@ Each item is planted in the ways a user's text can arrive and the workflows are 
 * **documents** — `coach ingest` of one file per item (Markdown and plain text), then outreach,
   questions, a rehearsal and a thank-you note, and `coach search` for the item's own words;
 * **notes** — the notes of a thank-you note and of a SWOT (default and capable-model settings);
-* **contact notes** — a saved contact whose notes hold the item, rehearsed with (the persona
-  prompt carries contact notes);
+* **contact notes** — a saved contact whose notes hold the item and whose bio (the mock tab's
+  "what you know about them") carries it, rehearsed with (the persona prompt carries the notes,
+  the bio's sentences are the facts a reply is built from);
 * **typed fields** — an outreach request whose connection / about-me / goal hold the item, and a
   question list whose goal holds it (both settings).
 
@@ -358,7 +359,7 @@ class Runner:
             def work(d: Deps, item: dict[str, str] = item) -> list[Any]:
                 # Stored directly, as notes saved before the fields refused instructions would be.
                 cid = d.db.save_contact(None, {"name": "Priya Natarajan", "role": "Service designer",
-                                               "notes": item["text"][:4000]},
+                                               "notes": item["text"][:4000], "bio": carrier(item)},
                                         [("created", "2025-05-12T09:00:00+00:00")])
                 return [self._mock(d, contact_id=cid)]
 

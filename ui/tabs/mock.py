@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import importlib
+import math
 import os
 import secrets
 from collections.abc import Iterator
@@ -108,6 +109,12 @@ def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: st
                   ) -> tuple[str, Chat, str, str, str]:
     """(thread id, chat, clock, status, feedback) for a new rehearsal. What the user knows about a
     saved contact is kept on the contact, so the Questions and Outreach tabs can use it too."""
+    # Only a script sends other types; the page's boxes always send text.
+    contact_id, name, role, company, bio, objective, style = (
+        v if isinstance(v, str) else "" for v in (contact_id, name, role, company, bio, objective, style))
+    if not isinstance(minutes, int | float) or not math.isfinite(minutes) or (
+            contact_id and not contact_id.isdigit()):
+        return "", [], "", error_markdown("Pick a saved contact and a call length from the page."), ""
     if len(bio.encode("utf-8")) > BIO_MAX_BYTES:
         too_long = f"Keep “what you know about them” under {BIO_MAX_BYTES // 1000} KB."
         return "", [], "", error_markdown(too_long), ""
