@@ -146,7 +146,8 @@ def test_a_tampered_or_foreign_archive_is_refused_before_anything_changes(deps: 
     assert snapshot(deps.settings) == before
 
 
-def test_backup_cli_refuses_to_overwrite_and_restore_cli_is_one_line(run_cli, deps: Deps, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_cli_refuses_to_overwrite_and_restore_cli_is_one_line(  # type: ignore[no-untyped-def]
+        run_cli, deps: Deps, tmp_path: Path) -> None:
     archive = tmp_path / "b.zip"
     deps.db.save_profile("Sam", "", "")
     data = ["--data-dir", str(deps.settings.data_dir)]

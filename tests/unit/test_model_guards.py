@@ -212,7 +212,8 @@ def test_a_rehearsal_turn_tells_why_the_reply_came_from_the_brief(deps, fake_llm
     assert "did not answer" in status and "next line tries the model again" in status
 
 
-def test_a_question_list_says_when_the_model_failed_and_stops_asking(deps: Deps, fake_llm: FakeChatModel) -> None:
+def test_a_question_list_says_when_the_model_failed_and_stops_asking(
+        deps: Deps, fake_llm: FakeChatModel) -> None:
     from agent.questions.graph import prepare_questions
     from agent.questions.state import QuestionsRequest
 
