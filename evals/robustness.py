@@ -1,7 +1,7 @@
 """Reliability figures: the faults and abuse cases of `tests/faults/`, with full counts.
 
     .venv/bin/python -m evals.robustness [--kills 50] [--targeted 15] [--only kill,garbage,...]
-                                         [--soak SOAK.json] [--json]
+                                         [--soak SOAK.json] [--json] [--partial CASES.jsonl]
 
 Cases (each injected for real against the real app or CLI; see `evals/faults/`):
 
@@ -287,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(CASES))
     parser.add_argument("--soak", type=Path)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--partial", type=Path,
+                        help="append each case's result to this JSON-lines file as it finishes "
+                             "(a long run that is interrupted keeps the cases it finished)")
     args = parser.parse_args(argv)
     wanted = [c for c in CASES if c in args.only.split(",")]
     work = Path(tempfile.mkdtemp(prefix="coach-robustness-"))
@@ -315,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
             elif case == "soak":
                 results[case] = soak(args.soak)
             timings[case] = round(time.monotonic() - start, 1)
+            if args.partial is not None:
+                with args.partial.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps({"case": case, "seconds": timings[case],
+                                          "result": results[case]}, default=str) + "\n")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out = {"results": results, "seconds": timings, "table": table(results)}
