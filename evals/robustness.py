@@ -178,14 +178,21 @@ def garbage(index: Path, work: Path) -> dict[str, Any]:
             "hang_seconds": {r["command"]: r["seconds"] for r in rows if r["mode"] == "hang"}}
 
 
-def kill(index: Path, work: Path, kills: int, targeted: int) -> dict[str, Any]:
-    from evals.faults.kill_loop import kill_loop
+def kill(index: Path, work: Path, kills: int, targeted: int,
+         partial: Path | None = None) -> dict[str, Any]:
+    from evals.faults.kill_loop import Round, kill_loop
+
+    def progress(done: Round) -> None:
+        if partial is not None:
+            with partial.open("a", encoding="utf-8") as out:
+                out.write(json.dumps({"case": "kill/round", "round": done.as_dict()}) + "\n")
 
     data = work / "kill"
     shutil.copytree(index, data)
     fake = start_fake_model(work)
     try:
-        report = kill_loop(data, work, fake.url + "/v1", rounds=kills, targeted=targeted)
+        report = kill_loop(data, work, fake.url + "/v1", rounds=kills, targeted=targeted,
+                           on_round=progress)
     finally:
         fake.stop()
     summary = report.summary()
@@ -305,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             elif case == "garbage":
                 results[case] = garbage(index, work)
             elif case == "kill":
-                results[case] = kill(index, work, args.kills, args.targeted)
+                results[case] = kill(index, work, args.kills, args.targeted, args.partial)
             elif case == "storage":
                 results[case] = pytest_case(["tests/faults/test_storage.py",
                                              "tests/faults/test_backup_restore.py"], work)

@@ -52,8 +52,8 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
     options = launch_options(host, port, block=block)
     options["app_kwargs"] = {"middleware": [guard_middleware(app)]}
-    # Gradio probes its own URL once with a 3 s timeout; warm the model only after that probe, so
-    # the model server's start-up never competes with it on a busy machine.
+    # Warm the model only once the server is up, so the model server's start-up never competes
+    # with Gradio's own start on a busy machine.
     warm = threading.Thread(target=warm_model, args=(deps,), daemon=True)
     if not block:
         app.launch(**options)
@@ -93,4 +93,9 @@ def launch_options(host: str, port: int, *, block: bool) -> dict[str, Any]:
         "server_name": host, "server_port": port, "share": False, "max_file_size": MAX_FILE_SIZE,
         "enable_monitoring": False, "show_error": False, "prevent_thread_lock": not block,
         "quiet": True, "run_history": False,
+        # Gradio's launch() heads its own URL with a 3 s timeout and, when that times out on a busy
+        # machine, refuses to start without a share link ("When localhost is not accessible…"):
+        # the kill loop saw `coach ui` fail to restart that way at a load average of 20. The app
+        # binds 127.0.0.1 itself and never wants a share link, so that probe is skipped.
+        "_frontend": False,
     }

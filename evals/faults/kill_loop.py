@@ -23,7 +23,8 @@ import signal
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,9 @@ class Round:
     @property
     def survived(self) -> bool:
         return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "survived": self.survived}
 
 
 @dataclass
@@ -283,14 +287,17 @@ def resume_or_start(client: RawGradio, data_dir: Path, thread: str | None) -> bo
 
 
 def kill_loop(data_dir: Path, workdir: Path, model_url: str, rounds: int, targeted: int = 0,
-              seed: int = 14) -> KillReport:
-    """`rounds` random kills and `targeted` lock-targeted kills, cycling contact/SWOT/mock."""
+              seed: int = 14, on_round: Callable[[Round], None] | None = None) -> KillReport:
+    """`rounds` random kills and `targeted` lock-targeted kills, cycling contact/SWOT/mock;
+    `on_round` sees each finished round (a long run reports as it goes)."""
     rng = random.Random(seed)
     report = KillReport()
     plan = [(KINDS[i % 3], "random") for i in range(rounds)]
     plan += [(KINDS[i % 3], "targeted") for i in range(targeted)]
     for index, (kind, mode) in enumerate(plan):
         report.rounds.append(run_round(data_dir, workdir, kind, mode, index, rng, model_url))
+        if on_round is not None:
+            on_round(report.rounds[-1])
     # One last restart: the app must come up on what the final kill left.
     app = start_app(data_dir, workdir, model_url=model_url)
     app.stop()
