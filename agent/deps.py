@@ -52,7 +52,8 @@ class Deps:
                 s.model_path, alias=s.model, threads=s.threads, n_ctx=s.n_ctx
             ).start()
             client = make_client(s, self._server.base_url)
-            return OpenAIChatModel(client, s.model, json_mode="llamacpp")
+            return OpenAIChatModel(client, s.model, json_mode="llamacpp",
+                                   before_request=self._server.ensure_running)
         return OpenAIChatModel(make_client(s), s.model, json_mode="openai")
 
     def preflight(self) -> None:

@@ -15,3 +15,14 @@ class ConfigError(CoachError):
 
 class ModelError(CoachError):
     """The model server is down, hung, or returned something we cannot use."""
+
+
+def fallback_notice(error: str) -> str:
+    """What a user is told when a draft fell back to its template because the model failed."""
+    return (f"The model did not answer ({error.rstrip('.')}), so this uses the template "
+            "wording; the next request tries the model again.")
+
+
+class StorageError(CoachError):
+    """The data folder cannot be used: read-only, full, or a damaged file. The message says which
+    file and what to do (free space, make the folder writable, `coach doctor`, restore a backup)."""

@@ -1,14 +1,21 @@
 """The one model client: an `openai.OpenAI` wrapped with timeouts, limits and typed output.
 
 Every node receives a `ChatModel`; none builds a client. Errors from the server (down, hung, HTTP
-failure, malformed JSON) surface as `ModelError` with one readable line, so callers can fall back
-to their template text instead of crashing.
+failure, malformed JSON, a stream that breaks off or is not JSON) surface as `ModelError` with one
+readable line, so callers can fall back to their template text instead of crashing.
+
+Two guards keep a broken server from costing more than one wait: after a call times out, calls
+fail at once for `HUNG_COOLDOWN` seconds (a hung server would otherwise cost every node of every
+request `COACH_TIMEOUT` × (retries + 1)); and an optional `before_request` hook runs first, which
+the embedded server uses to start itself again after it died.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, Protocol, TypeVar
 
 import httpx
@@ -21,6 +28,7 @@ from agent.errors import ModelError
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
 JsonMode = Literal["llamacpp", "openai"]
+HUNG_COOLDOWN = 30.0
 
 
 def make_client(settings: Settings, base_url: str | None = None) -> openai.OpenAI:
@@ -80,10 +88,27 @@ def parse_structured(text: str, schema: type[T]) -> T:
 class OpenAIChatModel:
     """`ChatModel` over an OpenAI-compatible HTTP server (embedded llama.cpp or remote)."""
 
-    def __init__(self, client: openai.OpenAI, model: str, *, json_mode: JsonMode = "openai") -> None:
+    def __init__(self, client: openai.OpenAI, model: str, *, json_mode: JsonMode = "openai",
+                 before_request: Callable[[], None] | None = None,
+                 hung_cooldown: float = HUNG_COOLDOWN) -> None:
         self.client = client
         self.model = model
         self.json_mode = json_mode
+        self.before_request = before_request
+        self.hung_cooldown = hung_cooldown
+        self._hung_until = 0.0
+        self._lock = threading.Lock()
+
+    def _check_not_hung(self) -> None:
+        with self._lock:
+            left = self._hung_until - time.monotonic()
+        if left > 0:
+            raise ModelError(f"model server did not answer a moment ago; not waiting on it again "
+                             f"for {left:.0f} s")
+
+    def _mark_hung(self) -> None:
+        with self._lock:
+            self._hung_until = time.monotonic() + self.hung_cooldown
 
     def _request(
         self, messages: Sequence[Message], *, max_tokens: int, temperature: float,
@@ -100,14 +125,20 @@ class OpenAIChatModel:
             kwargs["stop"] = list(stop)
         if schema is not None:
             kwargs["response_format"] = response_format(schema, self.json_mode)
+        self._check_not_hung()
+        if self.before_request is not None:
+            self.before_request()
         try:
             return self.client.chat.completions.create(**kwargs)
         except openai.APITimeoutError as exc:
+            self._mark_hung()
             raise ModelError("model server timed out; is it overloaded or hung?") from exc
         except openai.APIConnectionError as exc:
             raise ModelError(f"model server unreachable at {self.client.base_url}") from exc
         except openai.APIStatusError as exc:
             raise ModelError(f"model server returned HTTP {exc.status_code}") from exc
+        except (openai.APIError, ValueError) as exc:  # a body that is not JSON, or not a completion
+            raise ModelError("model server returned a reply that is not a completion") from exc
 
     def complete(
         self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.3,
@@ -127,15 +158,26 @@ class OpenAIChatModel:
             messages, max_tokens=max_tokens, temperature=temperature, stop=stop, schema=schema,
             stream=True,
         )
+        finished = False
         try:
             for chunk in chunks:
-                if not getattr(chunk, "choices", None):
+                choices = getattr(chunk, "choices", None)
+                if not choices or not isinstance(choices, list):
                     continue
-                delta = chunk.choices[0].delta
-                if delta is not None and delta.content:
-                    yield delta.content
+                finished = finished or bool(getattr(choices[0], "finish_reason", None))
+                delta = getattr(choices[0], "delta", None)
+                content = getattr(delta, "content", None)
+                if isinstance(content, str) and content:
+                    yield content
+        except httpx.TimeoutException as exc:
+            self._mark_hung()
+            raise ModelError("model server stopped sending in the middle of a reply") from exc
         except (httpx.HTTPError, openai.APIError) as exc:  # openai 2.x lets httpx's errors through
             raise ModelError("model server stream broke off") from exc
+        except (ValueError, AttributeError, TypeError) as exc:  # an event that is not a JSON chunk
+            raise ModelError("model server sent a malformed stream") from exc
+        if not finished:  # a server that died between events closes the stream like an end
+            raise ModelError("model server stream ended before the reply was complete")
 
     def structured(
         self, messages: Sequence[Message], schema: type[T], *, max_tokens: int,

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -70,6 +71,10 @@ class EmbeddedModelServer:
         self.startup_timeout = startup_timeout
         self._proc: subprocess.Popen[bytes] | None = None
         self._log = tempfile.TemporaryFile()
+        self._running = False  # started and not deliberately stopped
+        self._restart_lock = threading.Lock()
+        self._exit_hook = False
+        self.restarts = 0
 
     @property
     def base_url(self) -> str:
@@ -104,9 +109,24 @@ class EmbeddedModelServer:
             self.command(), stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, PARENT_ENV: str(os.getpid())},
         )
-        atexit.register(self.stop)
+        if not self._exit_hook:
+            atexit.register(self.stop)
+            self._exit_hook = True
+        self._running = True
         self._wait_ready()
         return self
+
+    def ensure_running(self) -> None:
+        """Start the server again, on the same port, if it died since it was started (crashed,
+        killed, out of memory). Called before every request, so a rehearsal's next turn gets a
+        model again instead of one failure after another; a deliberate `stop()` is left alone."""
+        with self._restart_lock:
+            proc = self._proc
+            if not self._running or (proc is not None and proc.poll() is None):
+                return
+            self._proc = None
+            self.restarts += 1
+            self.start()
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
@@ -122,6 +142,7 @@ class EmbeddedModelServer:
                 pass
             time.sleep(0.1)
         self.stop()
+        self._running = True  # not a deliberate stop: the next request may try again
         raise ModelError(f"embedded model server not ready after {self.startup_timeout:.0f}s")
 
     def _last_log_line(self) -> str:
@@ -134,6 +155,7 @@ class EmbeddedModelServer:
         return self._proc.pid if self._proc else None
 
     def stop(self) -> None:
+        self._running = False
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:
             return

@@ -49,7 +49,9 @@ def lexical_stats(deps: Deps, kind: str) -> LexicalStats:
     count = deps.vectors.count(kind)
 
     def build() -> LexicalStats:
-        documents = deps.vectors.collection(kind).get(include=["documents"])["documents"] or []
+        collection = deps.vectors.collection(kind)
+        with deps.vectors.guarded():
+            documents = collection.get(include=["documents"])["documents"] or []
         df: Counter[str] = Counter()
         lengths = 0
         for doc in documents:

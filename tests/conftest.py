@@ -1,7 +1,7 @@
 """Shared fixtures: isolated settings, the real offline encoder, a built index, a fake model.
 
 Unit tests must never reach a real model: an autouse guard makes any attempt to start the
-embedded server or build a real client fail loudly, except in cassette/live/e2e tests.
+embedded server or build a real client fail loudly, except in cassette/live/e2e/faults tests.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from agent.config import Settings  # noqa: E402
 from agent.deps import Deps  # noqa: E402
 from tests.fakes import FakeChatModel  # noqa: E402
 
-REAL_MODEL_MARKERS = {"cassette", "live", "e2e"}
+REAL_MODEL_MARKERS = {"cassette", "live", "e2e", "faults"}
 
 
 @pytest.fixture(autouse=True)

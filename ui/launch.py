@@ -50,11 +50,13 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
         ingest(deps.vectors, deps.db)
     app = create_app(deps)
     app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
-    # Gradio probes its own URL once with a 3 s timeout; warm the model only after that probe, so
-    # the model server's start-up never competes with it on a busy machine.
+    options = launch_options(host, port, block=block)
+    options["app_kwargs"] = {"middleware": [guard_middleware(app)]}
+    # Warm the model only once the server is up, so the model server's start-up never competes
+    # with Gradio's own start on a busy machine.
     warm = threading.Thread(target=warm_model, args=(deps,), daemon=True)
     if not block:
-        app.launch(**launch_options(host, port, block=False))
+        app.launch(**options)
         warm.start()
         return app
     if threading.current_thread() is threading.main_thread():
@@ -63,11 +65,20 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     timer.daemon = True
     timer.start()
     try:
-        app.launch(**launch_options(host, port, block=True))
+        app.launch(**options)
     finally:  # Ctrl+C or SIGTERM: stop the model server rather than leave it to the exit hooks
         timer.cancel()
         deps.close()
     return app
+
+
+def guard_middleware(app: Any) -> Any:
+    """The queue guard (`ui.guard`) as a Starlette middleware entry for `app`'s functions."""
+    from starlette.middleware import Middleware
+
+    from ui.guard import QueueGuard
+
+    return Middleware(QueueGuard, known=lambda: app.fns.keys())
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -75,9 +86,16 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def launch_options(host: str, port: int, *, block: bool) -> dict[str, Any]:
-    """The security defaults every launch uses."""
+    """The security defaults every launch uses. Gradio 6's run history is off: it would keep
+    every run's inputs (your notes, your contacts) in the browser and offers to upload them to a
+    Hugging Face bucket, a network path this offline app must not have."""
     return {
         "server_name": host, "server_port": port, "share": False, "max_file_size": MAX_FILE_SIZE,
         "enable_monitoring": False, "show_error": False, "prevent_thread_lock": not block,
-        "quiet": True,
+        "quiet": True, "run_history": False,
+        # Gradio's launch() heads its own URL with a 3 s timeout and, when that times out on a busy
+        # machine, refuses to start without a share link ("When localhost is not accessible…"):
+        # the kill loop saw `coach ui` fail to restart that way at a load average of 20. The app
+        # binds 127.0.0.1 itself and never wants a share link, so that probe is skipped.
+        "_frontend": False,
     }

@@ -58,7 +58,7 @@ def one_session(url: str, i: int, n: int, results: list[dict[str, Any]], barrier
             record["unsynchronised"] = True
         start = time.perf_counter()
         first, last = contact(i)
-        out = client.predict(f"{first} {last}", ROLE, "", "", "email", 20, "", "", "",
+        out = client.predict(f"{first} {last}", ROLE, "", "", "email", 20, "", "", "", "",
                              api_name="/draft_outreach")
         record["latency"] = time.perf_counter() - start
         draft = str(out[0]) if isinstance(out, list | tuple) else str(out)

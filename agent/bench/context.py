@@ -16,6 +16,7 @@ class BenchContext:
     workdir: Path
     repeats: int = 3
     quick: bool = False
+    minutes: float = 20.0  # the soak group's duration
     memory: PeakMemory = field(default_factory=PeakMemory)
     log: list[str] = field(default_factory=list)
     _index: Path | None = None

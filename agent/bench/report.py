@@ -218,6 +218,11 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         Target("startup.ui_first_200_s", "<=", 5.0, _get(result, "startup", "ui_first_200_s"), "s"),
         Target("startup.reingest_s", "<=", 1.0, _get(result, "startup", "reingest_s"), "s"),
         Target("retrieval.n10000.p95_ms", "<=", 10.0, _get(result, "retrieval", "n10000", "p95_ms"), "ms"),
+        Target("soak.app_rss_growth", "<=", 0.10,
+               _get(result, "soak", "growth_after_minute_5", "app_rss_mb")),
+        Target("soak.model_server_rss_growth", "<=", 0.10,
+               _get(result, "soak", "growth_after_minute_5", "model_server_rss_mb")),
+        Target("soak.app_fd_growth", "<=", 0.10, _get(result, "soak", "growth_after_minute_5", "app_fds")),
     ]
     for n in (1, 4, 16):
         errors = _get(result, "concurrency", f"n{n}", "errors")

@@ -29,6 +29,8 @@ COMMAND_MODULES = [
     "agent.cli.questions_cmd",
     "agent.cli.screen_cmd",
     "agent.cli.bench_cmd",
+    "agent.cli.doctor_cmd",
+    "agent.cli.backup_cmd",
 ]
 
 
@@ -56,6 +58,13 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(human.rstrip() + "\n")
+
+
+def warn_notice(notice: str | None) -> None:
+    """A fallback the user should know about, as one line on stderr (stdout keeps its one JSON
+    object)."""
+    if notice:
+        sys.stderr.write(f"coach: warning: {notice}\n")
 
 
 def validation_line(exc: ValidationError) -> str:

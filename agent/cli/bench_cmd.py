@@ -27,7 +27,10 @@ GROUPS = {
     "retrieval": "agent.bench.retrieval_latency",
     "concurrency": "agent.bench.concurrency",
     "memory": "agent.bench.memory",
+    "soak": "agent.bench.soak",
 }
+# Run only when asked for (`--only soak`): it lasts `--minutes`.
+ON_REQUEST = {"soak"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,13 +38,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeats", type=int, default=3, help="measured runs per figure after a warm-up")
     p.add_argument("--only", default="", help=f"comma-separated groups: {','.join(GROUPS)}")
     p.add_argument("--quick", action="store_true", help="cap retrieval at 10k chunks and concurrency at 4")
+    p.add_argument("--minutes", type=float, default=20.0,
+                   help="how long the soak group drives the app (1-240; only with --only soak)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def chosen_groups(only: str) -> list[str]:
     if not only.strip():
-        return list(GROUPS)
+        return [g for g in GROUPS if g not in ON_REQUEST]
     names = [n.strip() for n in only.split(",") if n.strip()]
     unknown = [n for n in names if n not in GROUPS]
     if unknown:
@@ -57,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not 1 <= args.repeats <= 50:
         raise InputError("--repeats must be between 1 and 50")
+    if not 1 <= args.minutes <= 240:
+        raise InputError("--minutes must be between 1 and 240")
     groups = chosen_groups(args.only)
     settings = settings_from(args)
     if not settings.embedded:
@@ -69,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         "repeats": args.repeats, "quick": args.quick, "groups": {}, "seconds": {},
     }
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
-        ctx = BenchContext(settings, Path(tmp), repeats=args.repeats, quick=args.quick)
+        ctx = BenchContext(settings, Path(tmp), repeats=args.repeats, quick=args.quick,
+                           minutes=args.minutes)
         for name in groups:
             sys.stderr.write(f"bench: {name}…\n")
             sys.stderr.flush()

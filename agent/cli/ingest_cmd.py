@@ -21,5 +21,8 @@ def run(args: argparse.Namespace) -> int:
     report = ingest(deps.vectors, deps.db, args.paths or None).as_dict()
     human = (f"{report['added']} file(s) indexed, {report['unchanged']} unchanged, "
              f"{report['chunks']} chunk(s)")
+    if report["dropped"]:
+        human += (f"; {report['dropped']} hidden or instruction-like passage(s) left out "
+                  "(your documents are data, never instructions)")
     emit(args, report, human)
     return 0

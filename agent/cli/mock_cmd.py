@@ -21,6 +21,7 @@ from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import InputError
 from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
+from agent.text.injection import persona_notes
 
 END_COMMAND = "/end"
 MAX_SCRIPT_LINES = 200
@@ -106,8 +107,8 @@ def build_request(args: argparse.Namespace, deps: Deps, bio: str | None = None) 
         contact_role=role, contact_name=args.contact_name or contact.get("name"),
         company=args.company or contact.get("company"), contact_id=args.contact_id,
         minutes=args.minutes, seniority=contact.get("seniority") or None,
-        notes=contact.get("notes") or None, bio=bio or contact.get("bio") or None,
-        objective=args.objective, style=args.style,
+        notes=persona_notes(contact.get("notes") or "")[:1500] or None,
+        bio=bio or contact.get("bio") or None, objective=args.objective, style=args.style,
     )
 
 
@@ -134,6 +135,9 @@ def converse(deps: Deps, thread_id: str, lines: Iterable[str], speaker: str,
     for line in lines:
         reply, clock = "", ""
         for event in workflow().send_turn(deps, thread_id, line):
+            if event.get("type") == "notice":
+                sys.stderr.write(f"coach: warning: the model did not answer ({event.get('text')}); "
+                                 "this reply repeats the contact's facts (bio, role brief) as written\n")
             if event.get("type") == "reply":
                 reply = event["text"]
                 clock = f"[{event['elapsed']:.1f}/{event['limit']} min]"

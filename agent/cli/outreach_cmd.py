@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from agent.cli import emit
+from agent.cli import emit, warn_notice
 from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio
 from agent.contacts import service as contacts
 from agent.deps import Deps
@@ -62,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         deps.close()
     save_outreach(deps.db, draft, contact_id=args.contact_id)
     payload = draft.model_dump(include={"subject", "body", "channel", "checks", "sources"})
+    if draft.notice:  # only when the model failed, so the usual object keeps its keys
+        payload["notice"] = draft.notice
+    warn_notice(draft.notice)
     emit(args, payload, render(draft))
     return 0
 

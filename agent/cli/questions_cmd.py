@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from agent.cli import emit
+from agent.cli import emit, warn_notice
 from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio
 from agent.contacts import service as contacts
 from agent.deps import Deps
@@ -70,7 +70,11 @@ def run(args: argparse.Namespace) -> int:
         plan = prepare_questions(deps, request)
     finally:
         deps.close()
-    emit(args, payload(plan), render(plan))
+    body = payload(plan)
+    if plan.notice:  # only when the model failed, so the usual object keeps its keys
+        body["notice"] = plan.notice
+    warn_notice(plan.notice)
+    emit(args, body, render(plan))
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from agent.cli import emit
+from agent.cli import emit, warn_notice
 from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.contacts.service import get_contact_or_fail, parse_when
 from agent.text.notes_input import MAX_NOTE_BYTES, read_notes_file
@@ -59,5 +59,8 @@ def run(args: argparse.Namespace) -> int:
         deps.close()
     save_thank_you(deps.db, request, draft, args.contact_id)
     payload = draft.model_dump(include={"subject", "body", "checks", "due", "point"})
+    if draft.notice:  # only when the model failed, so the usual object keeps its keys
+        payload["notice"] = draft.notice
+    warn_notice(draft.notice)
     emit(args, payload, render(draft))
     return 0

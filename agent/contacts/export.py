@@ -1,7 +1,9 @@
 """Contacts out of the app: CSV for spreadsheets, Markdown for notes apps and printing.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @ or a tab) are prefixed with
-an apostrophe, so an exported note can never execute in Excel or LibreOffice.
+an apostrophe, so an exported note can never execute in Excel or LibreOffice. Rows end in CRLF
+(RFC 4180): the csv module quotes a cell only for the characters of its line ending, so with a bare
+"\n" a note holding a carriage return was cut in two when the file was opened again.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def safe_cell(value: str) -> str:
 
 def to_csv(contacts: Sequence[Mapping[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([title for _, title in COLUMNS])
     for row in rows_for_export(contacts):
         writer.writerow([safe_cell(row[key]) for key, _ in COLUMNS])

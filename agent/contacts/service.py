@@ -25,6 +25,7 @@ from agent.contacts.schedule import (
 )
 from agent.errors import InputError
 from agent.store.db import Database
+from agent.text.fields import refuse_instructions
 
 STATUSES = ("to_contact", "requested", "scheduled", "done", "thanked")
 STATUS_LABELS = {
@@ -79,6 +80,12 @@ class ContactFields(BaseModel):
     @classmethod
     def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("name", "role", "company", "connection", "intro_to", "notes")
+    @classmethod
+    def _data_not_instructions(cls, value: Any) -> Any:
+        # These fields reach the rehearsal's persona prompt and the drafts: data, never instructions.
+        return refuse_instructions(value) if isinstance(value, str) and value else value
 
     def given(self) -> dict[str, str]:
         return {k: v for k, v in self.model_dump().items() if v is not None}

@@ -21,12 +21,16 @@ from agent.errors import InputError
 from agent.ingest import chunking
 from agent.ingest.chunking import Chunk, chunk_document, chunk_id
 from agent.store.db import Database
-from agent.store.vectors import VectorStore
+from agent.store.vectors import KINDS, VectorStore
+from agent.text.injection import sanitise_document
 
 USER_SUFFIXES = {".md", ".markdown", ".txt"}
 MAX_FILE_BYTES = 2_000_000
 BUILTIN_FOLDERS = {"guidance": "guidance", "roles": "roles"}
 BUILTIN_BANKS = {"questions": "questions", "exemplars": "exemplars"}
+# Part of a user file's manifest hash: raising it re-indexes user documents (not the built-in
+# knowledge) after a change to what `sanitise_document` removes.
+USER_FILTER_VERSION = 1
 
 
 @dataclass
@@ -35,10 +39,11 @@ class IngestReport:
     unchanged: int = 0
     chunks: int = 0
     removed: int = 0
+    dropped: int = 0  # hidden text and instruction-like sentences left out of user documents
 
     def as_dict(self) -> dict[str, int]:
         return {"added": self.added, "unchanged": self.unchanged, "chunks": self.chunks,
-                "removed": self.removed}
+                "removed": self.removed, "dropped": self.dropped}
 
 
 @dataclass
@@ -48,9 +53,13 @@ class SourceFile:
     kind: str
 
 
-def _sha(data: bytes) -> str:
-    """What the manifest compares: the file's bytes and the chunker that cut them."""
-    return hashlib.sha256(f"chunker-{chunking.CHUNKER_VERSION}\0".encode() + data).hexdigest()
+def _sha(data: bytes, kind: str = "") -> str:
+    """What the manifest compares: the file's bytes and the chunker (and, for the user's own
+    documents, the filter) that cut them."""
+    salt = f"chunker-{chunking.CHUNKER_VERSION}"
+    if kind == "user_docs":
+        salt += f"-filter-{USER_FILTER_VERSION}"
+    return hashlib.sha256(f"{salt}\0".encode() + data).hexdigest()
 
 
 def builtin_files() -> list[SourceFile]:
@@ -125,6 +134,16 @@ def chunks_for(file: SourceFile, text: str) -> list[Chunk]:
     return chunk_document(text, file.source, plain_text=file.path.suffix.lower() == ".txt")
 
 
+def user_text(file: SourceFile, text: str) -> tuple[str, int]:
+    """The user's documents are data: what reads as an instruction to a model (or is hidden) is
+    left out before chunking, so it can neither be retrieved nor quoted. Built-in knowledge is
+    ours and is indexed as written."""
+    if file.kind != "user_docs":
+        return text, 0
+    clean, dropped = sanitise_document(text)
+    return clean, len(dropped)
+
+
 def _dedupe(chunks: Iterable[Chunk]) -> list[Chunk]:
     seen: dict[str, Chunk] = {}
     for chunk in chunks:
@@ -138,13 +157,17 @@ def ingest(
     """Index `paths` (user files) or, with none, the built-in knowledge."""
     files = user_files(paths) if paths else builtin_files()
     prepared: list[tuple[SourceFile, str, list[Chunk]]] = []
+    report = IngestReport()
     for file in files:
         data = file.path.read_bytes()
-        prepared.append((file, _sha(data), _dedupe(chunks_for(file, _read_text(file, data)))))
+        text, dropped = user_text(file, _read_text(file, data))
+        report.dropped += dropped
+        prepared.append((file, _sha(data, file.kind), _dedupe(chunks_for(file, text))))
 
-    report = IngestReport()
     encoder = vectors.encoder.name
-    manifests: dict[str, dict[str, str]] = {}
+    # A collection holding fewer chunks than its manifest lists lost them (its folder was deleted
+    # or replaced): every file of that kind is indexed again instead of skipped as unchanged.
+    manifests: dict[str, dict[str, str]] = dict.fromkeys(missing_kinds(vectors, db), {})
     for file, sha, chunks in prepared:
         manifest = manifests.setdefault(file.kind, db.manifest(file.kind, encoder))
         report.chunks += len(chunks)
@@ -178,6 +201,20 @@ def _drop_stale_builtin(vectors: VectorStore, db: Database, files: list[SourceFi
     return removed
 
 
+def missing_kinds(vectors: VectorStore, db: Database) -> list[str]:
+    """Kinds whose collection holds fewer chunks than the manifest says were indexed."""
+    encoder = vectors.encoder.name
+    missing = []
+    for kind in KINDS:
+        expected = db.manifest_chunks(kind, encoder)
+        if expected and vectors.count(kind) < expected:
+            missing.append(kind)
+    return missing
+
+
 def index_is_built(vectors: VectorStore, db: Database) -> bool:
-    """True when the built-in knowledge is indexed for the encoder in use."""
-    return bool(db.manifest("guidance", vectors.encoder.name))
+    """True when the built-in knowledge is indexed for the encoder in use and its collections
+    still hold what the manifest lists (a deleted Chroma folder is rebuilt, not trusted)."""
+    if not db.manifest("guidance", vectors.encoder.name):
+        return False
+    return not set(missing_kinds(vectors, db)) - {"user_docs"}

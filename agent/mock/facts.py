@@ -42,7 +42,9 @@ EARLIER_MIN_SIMILARITY = 0.62  # an earlier answer is reused when its question w
 SECTION_BONUS = 1.0  # sections that answer the topic come first, in their order; sentences by similarity
 
 def bio_facts(bio: str | None, name: str) -> list[Fact]:
-    """Each sentence of the bio, said by the contact."""
+    """Each sentence of the bio, said by the contact. A bio is pasted text (a profile page, an
+    article), so it is data: hidden text and sentences written to a model never become facts,
+    which the extractive fallback would otherwise say word for word."""
     if not bio:
         return []
     return [{"text": first_person(sentence, name), "source": "bio"} for sentence in bio_sentences(bio)]

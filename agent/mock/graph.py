@@ -7,7 +7,6 @@ data folder, so a session survives a restart of the app and continues on the sam
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,10 +33,11 @@ def route_after_wait(state: MockState) -> Literal["classify_turn", "finish"]:
 
 
 def sqlite_saver(settings: Settings) -> SqliteSaver:
-    """The checkpointer on `checkpoints.sqlite3` in the data folder (one connection per process)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False)
-    return SqliteSaver(conn)
+    """The checkpointer on `checkpoints.sqlite3` in the data folder (one connection per process);
+    its storage failures arrive as `StorageError` lines (see `agent.store.checkpoints`)."""
+    from agent.store.checkpoints import open_saver
+
+    return open_saver(settings)
 
 
 def compile_graph(checkpointer: BaseCheckpointSaver[Any]) -> Any:

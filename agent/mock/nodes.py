@@ -415,8 +415,9 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
             emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
             if early_stop(buffer):
                 break
-    except ModelError:
-        buffer = ""
+    except ModelError as exc:
+        buffer = ""  # the extractive answer below; the notice tells the UI/CLI why
+        emit({"type": "notice", "turn": record["index"], "text": str(exc)})
     reply = _sentences_at_most(tidy_reply(buffer), style.sentences)
     earlier_user = [t.get("text", "") for t in state["turns"]]
     name = user_name(state["turns"]).lstrip(", ")

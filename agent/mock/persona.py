@@ -20,6 +20,7 @@ import numpy as np
 
 import knowledge
 from agent.ingest.chunking import sections_from_markdown, split_front_matter
+from agent.text.injection import persona_notes
 from agent.text.words import normalise, sentences
 
 GENERIC_ROLE = "any field"
@@ -200,7 +201,8 @@ def build_persona(request: dict[str, Any], contact: dict[str, Any] | None,
     contact = contact or {}
     role = request.get("contact_role") or contact.get("role") or "professional"
     brief = match_brief(role, encoder)
-    notes = (request.get("notes") or contact.get("notes") or "").strip()
+    # A saved contact's notes go into the persona prompt: only what describes the person.
+    notes = persona_notes(request.get("notes") or contact.get("notes") or "")
     return Persona(
         name=request.get("contact_name") or contact.get("name") or "Alex Morgan",
         role=role,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 import prompts
 from agent.deps import Deps
-from agent.errors import ModelError
+from agent.errors import ModelError, fallback_notice
 from agent.outreach import template as tpl
 from agent.outreach.rules import EMAIL_WORD_LIMIT, run_checks, slot_problems
 from agent.outreach.state import OutreachDraft, OutreachState
@@ -85,7 +85,9 @@ def _phrase_interest(deps: Deps, state: OutreachState) -> dict[str, Any]:
             buffer += delta
             emit({"slot": "interest", "text": partial_string_field(buffer, "sentence")})
         sentence = InterestSentence.model_validate_json(buffer).sentence.strip()
-    except (ModelError, ValueError):
+    except ModelError as exc:
+        return {"origin": {**state["origin"], "interest": "template"}, "model_error": str(exc)}
+    except ValueError:
         return {"origin": {**state["origin"], "interest": "template"}}
     sentence = sentence if sentence.endswith((".", "!", "?")) else sentence + "."
     vectors = deps.encoder.encode([sentence, state["template_slots"]["interest"]])
@@ -113,7 +115,9 @@ def _phrase_full(deps: Deps, state: OutreachState) -> dict[str, Any]:
             buffer += delta
             emit({"slot": "body", "text": partial_string_field(buffer, "body")})
         draft = FullDraft.model_validate_json(buffer)
-    except (ModelError, ValueError):
+    except ModelError as exc:
+        return {"model_error": str(exc)}
+    except ValueError:
         return {}
     return {"subject": draft.subject.strip(), "body": draft.body.strip(),
             "origin": {**state["origin"], "body": "model"}}
@@ -164,6 +168,7 @@ def finish(state: OutreachState) -> dict[str, Any]:
         subject=state.get("subject", ""), body=state["body"], channel=r.channel,
         checks=state["checks"], sources=state.get("sources", []),
         phrasing=state.get("origin", {}),
+        notice=fallback_notice(state["model_error"]) if state.get("model_error") else None,
     )
     return {"draft": draft}
 

@@ -38,6 +38,9 @@ class OutreachDraft(BaseModel):
     phrasing: dict[str, str] = Field(
         default_factory=dict, description="Per slot: 'model' or 'template' (after repair)"
     )
+    notice: str | None = Field(
+        default=None, description="Set when the model failed and the template wording was used"
+    )
 
 
 class OutreachState(TypedDict, total=False):
@@ -51,4 +54,5 @@ class OutreachState(TypedDict, total=False):
     body: str
     checks: list[Check]
     attempts: int
+    model_error: str
     draft: OutreachDraft

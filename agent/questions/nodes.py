@@ -15,7 +15,7 @@ from agent.classify.banks import question_items
 from agent.classify.screen import decisions_for, folded_vectors
 from agent.classify.searchable import searchable_flags
 from agent.deps import Deps
-from agent.errors import ModelError
+from agent.errors import ModelError, fallback_notice
 from agent.questions import rank
 from agent.questions.bio import bio_candidates
 from agent.questions.state import Candidate, PreparedQuestion, QuestionPlan, QuestionsState
@@ -128,7 +128,10 @@ def phrase_with_model(state: QuestionsState, runtime: NodeRuntime) -> dict[str, 
     selected = [c.model_copy() for c in state["selected"]]
     by_id = {c.id: c for c in selected}
     for c in targets:
-        text = _rephrase(deps, c.text, slots)
+        try:
+            text = _rephrase(deps, c.text, slots)
+        except ModelError as exc:  # the rest would fail the same way: keep the bank wording
+            return {"selected": selected, "model_error": str(exc)}
         if text:
             by_id[c.id].text = text
             by_id[c.id].phrasing = "model"
@@ -137,11 +140,9 @@ def phrase_with_model(state: QuestionsState, runtime: NodeRuntime) -> dict[str, 
 
 
 def _rephrase(deps: Deps, original: str, slots: Slots) -> str | None:
-    try:
-        reply = deps.llm.structured(rephrase_messages(slots.role, original), Rephrase,
-                                    max_tokens=48, temperature=0.2)
-    except ModelError:
-        return None
+    """The model's rewording if it passes every check, else None; a failed call raises."""
+    reply = deps.llm.structured(rephrase_messages(slots.role, original), Rephrase,
+                                max_tokens=48, temperature=0.2)
     text = " ".join(reply.question.split())
     if text.lower() == original.lower():
         return None
@@ -161,7 +162,8 @@ def finish(state: QuestionsState) -> dict[str, Any]:
     spare = [_prepared(c, len(selected) + i + 1) for i, c in enumerate(reserve)]
     plan = QuestionPlan(minutes=r.minutes, minutes_per_question=rank.MINUTES_PER_QUESTION,
                         overhead_minutes=rank.overhead_minutes(r.minutes), questions=questions,
-                        reserve=spare)
+                        reserve=spare,
+                        notice=fallback_notice(state["model_error"]) if state.get("model_error") else None)
     return {"plan": plan}
 
 

@@ -44,6 +44,9 @@ class QuestionPlan(BaseModel):
     reserve: list[PreparedQuestion] = Field(
         default_factory=list, description="Next best questions, for when answers are short"
     )
+    notice: str | None = Field(
+        default=None, description="Set when the model failed and the bank wording was kept"
+    )
 
 
 class Candidate(BaseModel):
@@ -68,4 +71,5 @@ class QuestionsState(TypedDict, total=False):
     dropped: dict[str, int]
     selected: list[Candidate]
     reserve: list[Candidate]
+    model_error: str
     plan: QuestionPlan

@@ -3,16 +3,25 @@
 WAL mode and one short transaction per save, so a crash mid-save never loses what was already
 committed. A connection per operation keeps Gradio's worker threads independent. Schema changes
 are appended to `MIGRATIONS` and applied in order, tracked by `PRAGMA user_version`.
+
+Every SQLite failure leaves as a `StorageError` naming the file and the repair (disk full, damaged
+file, read-only folder). A database in a read-only folder is opened read-only: contacts can still
+be listed, shown, exported and backed up, and every save refuses with one line before it starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from agent.errors import StorageError
+from agent.store.errors import describe, folder_writable, is_storage_failure, storage_error
 
 MIGRATIONS: list[str] = [
     """
@@ -121,6 +130,17 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: for the doctor, backups and a read-only data folder.
+    Without a -wal file (a clean shutdown) SQLite cannot create one in a read-only folder;
+    `immutable` lets it read the file as it is, which is then the whole database."""
+    path = Path(path)
+    wal = path.with_name(path.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"file:{quote(str(path.resolve()))}?{flags}", uri=True, timeout=10,
+                           isolation_level=None)
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -130,31 +150,73 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._migrate(conn)
+        self.read_only = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, self.path) from exc
+        try:
+            with self.connect() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                self._migrate(conn)
+        except StorageError:
+            if not self._open_read_only():
+                raise
+
+    def _open_read_only(self) -> bool:
+        """Fall back to reading when the folder cannot be written but the file is there and
+        current; False when that is not the situation (the original error then stands)."""
+        if not self.path.is_file() or folder_writable(self.path.parent):
+            return False
+        self.read_only = True
+        try:
+            with self.connect() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except StorageError:
+            self.read_only = False
+            return False
+        if version != len(MIGRATIONS):
+            self.read_only = False
+            return False
+        return True
+
+    def _sqlite_connect(self) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        return connect_read_only(self.path)
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
         try:
+            conn = self._sqlite_connect()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
             yield conn
+        except sqlite3.Error as exc:
+            if not is_storage_failure(exc):
+                raise
+            raise storage_error(exc, self.path) from exc
         finally:
             conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StorageError(describe("attempt to write a readonly database", self.path))
         with self.connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
+            # A COMMIT that fails (disk full) leaves the transaction open; closing the connection
+            # rolls it back, so nothing of it is kept.
             conn.execute("COMMIT")
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
@@ -186,6 +248,31 @@ class Database:
                 (kind, encoder),
             ).fetchall()
         return {r["source"]: r["sha256"] for r in rows}
+
+    def manifest_chunks(self, kind: str, encoder: str) -> int:
+        """How many chunks the manifest says `kind`'s collection holds for `encoder`."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT COALESCE(SUM(chunks), 0) FROM ingest_manifest WHERE kind = ? AND encoder = ?",
+                (kind, encoder),
+            ).fetchone()
+        return int(row[0])
+
+    def manifest_rows(self, kind: str, encoder: str | None = None) -> list[dict[str, Any]]:
+        """Every manifest row of `kind` (for one encoder, or all), for backups and the doctor."""
+        with self.connect() as conn:
+            if encoder is None:
+                rows = conn.execute("SELECT * FROM ingest_manifest WHERE kind = ? ORDER BY source",
+                                    (kind,)).fetchall()
+            else:
+                rows = conn.execute("SELECT * FROM ingest_manifest WHERE kind = ? AND encoder = ?"
+                                    " ORDER BY source", (kind, encoder)).fetchall()
+        return [dict(r) for r in rows]
+
+    def forget_ingest(self, kind: str, encoder: str) -> None:
+        """Drop the manifest of `kind` for `encoder`, so the next ingest re-indexes every file."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM ingest_manifest WHERE kind = ? AND encoder = ?", (kind, encoder))
 
     def record_ingest(self, kind: str, encoder: str, source: str, sha256: str, chunks: int) -> None:
         with self.transaction() as conn:

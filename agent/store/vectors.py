@@ -8,7 +8,9 @@ different models in one index.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from agent.embeddings import Encoder
+from agent.errors import CoachError
+from agent.store.errors import INDEX, storage_error
 
 KINDS = ("guidance", "roles", "questions", "exemplars", "user_docs")
 
@@ -29,6 +33,13 @@ class Hit:
     source: str
     score: float
     metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _store_failure(exc: BaseException) -> bool:
+    """Chroma's own errors (its Rust core reports SQLite and file failures as `InternalError`),
+    SQLite's and the file system's: a problem of the index on disk, not of the caller."""
+    return (isinstance(exc, (sqlite3.Error, OSError))
+            or type(exc).__module__.startswith(("chromadb", "hnswlib")))
 
 
 def _collection_name(kind: str, encoder_name: str) -> str:
@@ -45,28 +56,43 @@ class VectorStore:
         self._client = client
         self._collections: dict[str, Any] = {}
 
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """Turn a failure of the index on disk (read-only, full, deleted, damaged) into one
+        `StorageError` line; anything else keeps its type."""
+        try:
+            yield
+        except CoachError:
+            raise
+        except Exception as exc:
+            if not _store_failure(exc):
+                raise
+            raise storage_error(exc, self.path, INDEX) from exc
+
     @property
     def client(self) -> Any:
         if self._client is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.path),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-            )
+            with self.guarded():
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(
+                    path=str(self.path),
+                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                )
         return self._client
 
     def collection(self, kind: str) -> Any:
         if kind not in KINDS:
             raise ValueError(f"unknown document kind: {kind}")
         if kind not in self._collections:
-            self._collections[kind] = self.client.get_or_create_collection(
-                name=_collection_name(kind, self.encoder.name),
-                embedding_function=None,
-                metadata={"hnsw:space": "cosine", "encoder": self.encoder.name},
-            )
+            with self.guarded():
+                self._collections[kind] = self.client.get_or_create_collection(
+                    name=_collection_name(kind, self.encoder.name),
+                    embedding_function=None,
+                    metadata={"hnsw:space": "cosine", "encoder": self.encoder.name},
+                )
         return self._collections[kind]
 
     def upsert(
@@ -77,16 +103,21 @@ class VectorStore:
         for start in range(0, len(ids), batch):
             chunk = slice(start, start + batch)
             vectors = self.encoder.encode(list(texts[chunk]))
-            col.upsert(
-                ids=list(ids[chunk]), documents=list(texts[chunk]),
-                metadatas=list(metadatas[chunk]), embeddings=vectors.tolist(),
-            )
+            with self.guarded():
+                col.upsert(
+                    ids=list(ids[chunk]), documents=list(texts[chunk]),
+                    metadatas=list(metadatas[chunk]), embeddings=vectors.tolist(),
+                )
 
     def delete_source(self, kind: str, source: str) -> None:
-        self.collection(kind).delete(where={"source": source})
+        col = self.collection(kind)
+        with self.guarded():
+            col.delete(where={"source": source})
 
     def count(self, kind: str) -> int:
-        return int(self.collection(kind).count())
+        col = self.collection(kind)
+        with self.guarded():
+            return int(col.count())
 
     def query(
         self, kind: str, text: str, k: int = 5, where: dict[str, Any] | None = None,
@@ -98,14 +129,15 @@ class VectorStore:
         self, kind: str, vector: np.ndarray, k: int = 5, where: dict[str, Any] | None = None,
     ) -> list[Hit]:
         col = self.collection(kind)
-        total = col.count()
-        if total == 0:
-            return []
-        result = col.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=min(k, total), where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with self.guarded():
+            total = col.count()
+            if total == 0:
+                return []
+            result = col.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                n_results=min(k, total), where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         hits = []
         for id_, doc, meta, dist in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0],
@@ -118,7 +150,9 @@ class VectorStore:
 
     def all_items(self, kind: str) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
         """Every document with its stored vector, for in-memory nearest-neighbour classifiers."""
-        got = self.collection(kind).get(include=["documents", "embeddings", "metadatas"])
+        col = self.collection(kind)
+        with self.guarded():
+            got = col.get(include=["documents", "embeddings", "metadatas"])
         docs = list(got["documents"] or [])
         vectors = np.asarray(got["embeddings"] if len(docs) else np.zeros((0, 0)), dtype=np.float32)
         return docs, vectors, [dict(m or {}) for m in got["metadatas"] or []]

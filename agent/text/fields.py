@@ -1,5 +1,7 @@
 """What every request model does to the short text fields a user types: fold runs of white space
-(pasted text brings newlines and tabs), and treat a blank answer as no answer."""
+(pasted text brings newlines and tabs), treat a blank answer as no answer, and refuse text written
+to an AI model rather than about the user ("ignore previous instructions and…"): these fields go
+into templates and prompts, and what a user types is data, never instructions."""
 
 from __future__ import annotations
 
@@ -7,12 +9,24 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from agent.text.injection import instruction_reason
+
+INSTRUCTION_REFUSAL = ("reads like an instruction to an AI model, not information about you or "
+                       "your contact; write it in your own words")
+
+
+def refuse_instructions(text: str) -> str:
+    if instruction_reason(text):
+        raise ValueError(INSTRUCTION_REFUSAL)
+    return text
+
 
 def optional_text(value: Any) -> Any:
     """Folded text, or None when nothing but white space was given; non-strings pass through for
     the field's own type check."""
     if isinstance(value, str):
-        return " ".join(value.split()) or None
+        folded = " ".join(value.split())
+        return refuse_instructions(folded) if folded else None
     return value
 
 
@@ -22,7 +36,7 @@ def required_text(value: Any) -> Any:
         folded = " ".join(value.split())
         if not folded:
             raise ValueError("must not be empty")
-        return folded
+        return refuse_instructions(folded)
     return value
 
 

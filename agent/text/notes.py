@@ -73,7 +73,7 @@ def parse_note(text: str, source: str = "") -> list[Sentence]:
                 continue
             if previous_bulleted and not bulleted:
                 heading = ""
-            parts = _split_line(line)
+            parts = split_line(line)
             if len(parts) == 1 and HEADING.match(parts[0]):
                 out.append(Sentence(parts[0], source, heading))
                 heading = parts[0]
@@ -84,7 +84,8 @@ def parse_note(text: str, source: str = "") -> list[Sentence]:
     return out
 
 
-def _split_line(line: str) -> list[str]:
+def split_line(line: str) -> list[str]:
+    """The sentences of one line, verbatim (abbreviations such as "Dr." do not end one)."""
     found: list[str] = []
     start = 0
     for match in SENTENCE_BREAK.finditer(line):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from agent.text.injection import describes_person, without_instructions
 from agent.text.notes import split_sentences
 
 BIO_MAX_BYTES = 20_000
@@ -93,14 +94,15 @@ def first_person(sentence: str, name: str) -> str:
 
 def bio_sentences(bio: str | None) -> list[str]:
     """The bio's sentences (list items too), each ending in a full stop; fragments under three
-    words are left out."""
+    words are left out. A bio is pasted text (a profile page, an article), so it is data: hidden
+    text and sentences written to a model never come out of here."""
     if not bio:
         return []
     found = []
-    for line in bio.splitlines():
+    for line in without_instructions(bio).splitlines():
         line = LIST_ITEM.sub("", line).strip()
         for sentence in split_sentences(line):
-            if len(sentence.split()) >= 3:
+            if len(sentence.split()) >= 3 and describes_person(sentence):
                 found.append(sentence.rstrip(".!?") + ".")
     return found
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 import prompts
 from agent.classify.note_sentences import classify_sentences
 from agent.deps import Deps
-from agent.errors import CoachError, ModelError
+from agent.errors import CoachError, ModelError, fallback_notice
 from agent.text.checks import Check, check_grounded
 from agent.text.partial_json import partial_string_field
 from agent.text.words import word_count
@@ -103,7 +103,9 @@ def _phrase_point(deps: Deps, state: ThankYouState) -> dict[str, Any]:
             buffer += delta
             emit({"slot": "point", "text": partial_string_field(buffer, "sentence")})
         sentence = PointSentence.model_validate_json(buffer).sentence.strip()
-    except (ModelError, ValueError):
+    except ModelError as exc:
+        return {"origin": {**state["origin"], "point": "template"}, "model_error": str(exc)}
+    except ValueError:
         return {"origin": {**state["origin"], "point": "template"}}
     sentence = sentence if sentence.endswith((".", "!")) else sentence.rstrip(",;:") + "."
     vectors = deps.encoder.encode([sentence, template_sentence])
@@ -132,7 +134,9 @@ def _phrase_full(deps: Deps, state: ThankYouState) -> dict[str, Any]:
             buffer += delta
             emit({"slot": "body", "text": partial_string_field(buffer, "body")})
         note = FullNote.model_validate_json(buffer)
-    except (ModelError, ValueError):
+    except ModelError as exc:
+        return {"model_error": str(exc)}
+    except ValueError:
         return {}
     return {"subject": note.subject.strip(), "body": note.body.strip(),
             "origin": {**state["origin"], "body": "model"}}
@@ -171,6 +175,7 @@ def finish(state: ThankYouState) -> dict[str, Any]:
         subject=state.get("subject", ""), body=state["body"], checks=state["checks"],
         due=thank_you_due(r.interview_time).isoformat(timespec="seconds"),
         point=point.sentence if point else None, phrasing=state.get("origin", {}),
+        notice=fallback_notice(state["model_error"]) if state.get("model_error") else None,
     )
     return {"draft": draft}
 

@@ -62,6 +62,8 @@ class ThankYouDraft(BaseModel):
     due: str = Field(..., description="ISO date-time: 24 hours after the conversation")
     point: str | None = Field(default=None, description="The notes sentence the note is built on")
     phrasing: dict[str, str] = Field(default_factory=dict, description="Per slot: model or template")
+    notice: str | None = Field(default=None,
+                               description="Set when the model failed and the template wording was used")
 
 
 class ThankYouState(TypedDict, total=False):
@@ -74,4 +76,5 @@ class ThankYouState(TypedDict, total=False):
     body: str
     checks: list[Check]
     attempts: int
+    model_error: str
     draft: ThankYouDraft

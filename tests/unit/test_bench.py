@@ -238,3 +238,24 @@ def test_the_benchmarks_naive_layout_rebuilds_the_system_prompt_each_turn(deps, 
         list(send_turn(deps, thread, line, graph=graph))
     first, second = (c.messages for c in fake_llm.calls)
     assert first[0] != second[0] and "<clock>" in second[0]["content"]
+
+
+def test_soak_runs_only_when_asked_and_measures_growth_after_minute_5() -> None:
+    from agent.bench.soak import growth, summarise
+    from agent.cli.bench_cmd import chosen_groups
+
+    assert "soak" not in chosen_groups("") and chosen_groups("soak") == ["soak"]
+    samples = [{"minute": m, "app_rss_mb": rss, "model_server_rss_mb": 400.0, "app_fds": 40,
+                "model_server_fds": 12, "model_server_pid": 7, "coach_sqlite_mb": 0.1 * m,
+                "checkpoints_sqlite_mb": 0.2 * m, "chroma_mb": 9.0}
+               for m, rss in [(0, 200.0), (1, 260.0), (5, 300.0), (6, 310.0), (10, 305.0)]]
+    assert growth(samples, "app_rss_mb") == round(10 / 300, 4)  # start-up growth is not counted
+    assert growth(samples, "model_server_fds") == 0.0
+
+    class User:
+        ops = {"drafts": 9, "question_lists": 9, "rehearsal_turns": 27, "rehearsals": 9}
+        errors: list[str] = []
+
+    summary = summarise(samples, User(), 10)  # type: ignore[arg-type]
+    assert summary["target_met"] is True and summary["model_server_restarts"] == 0
+    assert summary["checkpoint_kb_per_rehearsal"] == round(1000 * 2.0 / 9, 1)

@@ -196,6 +196,8 @@ def draft_thank_you(deps: Deps, contact_id: int | None, notes: str) -> Iterator[
                 passed = sum(c.passed for c in draft.checks)
                 status = (f"Draft ready: {passed}/{len(draft.checks)} checks pass. "
                           f"Send by {draft.due[:16].replace('T', ' ')}.")
+                if draft.notice:
+                    status += " " + error_markdown(draft.notice)
                 yield f"Subject: {draft.subject}\n\n{draft.body}", checks_markdown(draft.checks), status
             elif event.get("slot") == "point":
                 yield event["text"], "_Checking…_", "Writing…"
@@ -270,12 +272,13 @@ def build_contacts_tab(deps: Deps) -> dict[str, Any]:
     picker.input(on_pick, [picker], [selected, *form, page, ty_notes])
     new_btn.click(lambda: (None, *form_values(deps, None), page_markdown(deps, None), "", None),
                   None, [selected, *form, page, ty_notes, picker])
-    save_btn.click(on_save, [selected, *form], [form_status, selected, due, table, page, picker])
+    save_btn.click(on_save, [selected, *form], [form_status, selected, due, table, page, picker],
+                   api_name="save_contact")
     mark_btn.click(on_mark, [selected, marker], [form_status, due, table, page, picker])
     tab.select(refresh, [selected], [due, table, page, picker])
     ty_btn.click(
         lambda cid, text: (yield from draft_thank_you(deps, cid, text)),
         [selected, ty_notes], [ty_draft, ty_checks, ty_status],
-        concurrency_id=MODEL_GROUP, concurrency_limit=1,
+        concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="draft_thank_you",
     ).then(lambda cid: page_markdown(deps, cid), [selected], [page])
     return {"due": due, "table": table, "draft": ty_draft}

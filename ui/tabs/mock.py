@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import importlib
+import math
 import os
 import secrets
 from collections.abc import Iterator
@@ -108,6 +109,12 @@ def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: st
                   ) -> tuple[str, Chat, str, str, str]:
     """(thread id, chat, clock, status, feedback) for a new rehearsal. What the user knows about a
     saved contact is kept on the contact, so the Questions and Outreach tabs can use it too."""
+    # Only a script sends other types; the page's boxes always send text.
+    contact_id, name, role, company, bio, objective, style = (
+        v if isinstance(v, str) else "" for v in (contact_id, name, role, company, bio, objective, style))
+    if not isinstance(minutes, int | float) or not math.isfinite(minutes) or (
+            contact_id and not contact_id.isdigit()):
+        return "", [], "", error_markdown("Pick a saved contact and a call length from the page."), ""
     if len(bio.encode("utf-8")) > BIO_MAX_BYTES:
         too_long = f"Keep “what you know about them” under {BIO_MAX_BYTES // 1000} KB."
         return "", [], "", error_markdown(too_long), ""
@@ -149,17 +156,28 @@ def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None
     chat = [*chat, {"role": "user", "content": text.strip() or "…"},
             {"role": "assistant", "content": "…"}]
     yield list(chat), gr.skip(), "", ""
+    notice = ""
     try:
         for event in workflow().send_turn(deps, thread_id, text):
             if event.get("type") == "delta" and event.get("text"):
                 chat[-1] = {"role": "assistant", "content": event["text"]}
-                yield list(chat), gr.skip(), "", ""
+                yield list(chat), gr.skip(), notice, ""
+            elif event.get("type") == "notice":
+                notice = error_markdown(model_notice(event.get("text", "")))
             elif event.get("type") == "reply":
                 chat[-1] = {"role": "assistant", "content": event["text"]}
-                yield list(chat), clock_markdown(event["elapsed"], event["limit"]), "", ""
+                yield list(chat), clock_markdown(event["elapsed"], event["limit"]), notice, ""
     except CoachError as exc:
         chat = chat[:-2]
         yield chat, gr.skip(), error_markdown(str(exc)), text
+
+
+def model_notice(error: str) -> str:
+    """The status line when the model failed during a turn: the reply is the extractive fallback,
+    the contact's own facts (what you know about them, the role brief) said as they are written."""
+    return (f"The model did not answer ({error.rstrip('.')}), so this reply repeats the contact's "
+            "facts (what you know about them and the role brief) as written. Carry on: your next "
+            "line tries the model again.")
 
 
 def end_handler(deps: Deps, thread_id: str) -> tuple[str, str]:
@@ -178,6 +196,8 @@ def restore_handler(deps: Deps, saved: str | None, current: str = "") -> tuple[A
     this page is already showing it."""
     if saved and saved == current:
         return (gr.skip(),) * 5
+    if not isinstance(saved, str) or len(saved) > 100:  # the browser's value: any JSON may arrive
+        saved = None
     view = workflow().session_view(deps, saved) if saved else None
     if view is None:
         return "", [], "", "", ""
@@ -248,13 +268,14 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
     start_btn.click(
         lambda *a: start_handler(deps, *a),
         [contact, name, role, company, minutes, bio, objective, style],
-        [thread, chat, clock, status, feedback],
+        [thread, chat, clock, status, feedback], api_name="mock_start",
     ).then(lambda t: t, [thread], [saved])
-    for trigger in (send_btn.click, line.submit):
+    for trigger, api_name in ((send_btn.click, "mock_send"), (line.submit, "mock_send_enter")):
         trigger(lambda t, x, c: (yield from send_handler(deps, t, x, c)), [thread, line, chat],
-                [chat, clock, status, line], concurrency_id=MODEL_GROUP, concurrency_limit=1)
+                [chat, clock, status, line], concurrency_id=MODEL_GROUP, concurrency_limit=1,
+                api_name=api_name)
     end_btn.click(lambda t: end_handler(deps, t), [thread], [feedback, status],
-                  concurrency_id=MODEL_GROUP, concurrency_limit=1)
+                  concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="mock_end")
     saved.change(lambda s, t: restore_handler(deps, s, t), [saved, thread],
                  [thread, chat, clock, status, feedback])
     return {"chat": chat, "feedback": feedback, "thread": thread}

@@ -27,6 +27,7 @@ workflow = functools.partial(importlib.import_module, "agent.outreach.graph")
 
 
 def save_profile(deps: Deps, name: str, background: str, goal: str) -> str:
+    name, background, goal = (v if isinstance(v, str) else "" for v in (name, background, goal))
     if len(name) > 80 or len(background) > 600 or len(goal) > 300:
         return error_markdown("Profile fields are too long (name 80, background 600, goal 300).")
     deps.db.save_profile(name.strip(), background.strip(), goal.strip())
@@ -63,6 +64,8 @@ def draft_handler(
                 status = f"Draft ready: {passed}/{len(draft.checks)} checks pass."
                 if any(c.rule == "signed" and not c.passed for c in draft.checks):
                     status += " Add your name under “Your profile” so the draft is signed."
+                if draft.notice:
+                    status += " " + error_markdown(draft.notice)
                 yield text, checks_markdown(draft.checks), sources_markdown(draft.sources), status
             elif event.get("slot") == "interest":
                 partial = {**slots, "interest": event["text"]}

@@ -148,9 +148,10 @@ def prepare(
                 plan = event["plan"]
                 rows = [new_row(q.text, q.category, q.rationale) for q in plan.questions][:MAX_ROWS]
                 rows = renumber(screen_rows(deps, rows, request.contact_role))
-                yield rows, (f"{len(rows)} questions for {plan.minutes} minutes "
-                             f"({plan.minutes_per_question:g} min each incl. the answer). "
-                             "Edit, reorder or add your own; every edit is screened.")
+                line = (f"{len(rows)} questions for {plan.minutes} minutes "
+                        f"({plan.minutes_per_question:g} min each incl. the answer). "
+                        "Edit, reorder or add your own; every edit is screened.")
+                yield rows, line + (" " + error_markdown(plan.notice) if plan.notice else "")
             elif event.get("stage") == "phrased":
                 yield None, "Adapting the wording to the role…"
     except CoachError as exc:
@@ -304,6 +305,8 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
         return out
 
     def render_one(rows: list[Row], i: int) -> list[Any]:
+        if i >= len(rows):  # an edit event for a hidden row (only a script can send one)
+            return [rows, gr.update(), gr.update(), gr.update()]
         row = rows[i]
         return [rows, gr.update(elem_classes=row_classes(row)), status_html(row),
                 gr.update(visible=bool(row.get("rewrite")) and row["verdict"] != "ok")]
@@ -318,7 +321,7 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     prepare_btn.click(on_prepare, [role, company, industry, goal, minutes, rephrase, bio, rows_state],
                       [rows_state, status, *row_outputs],
-                      concurrency_id=MODEL_GROUP, concurrency_limit=1)
+                      concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="prepare_questions")
     model_screens = deps.settings.capable_model
     screen_kwargs: dict[str, Any] = (
         {"concurrency_id": MODEL_GROUP, "concurrency_limit": 1} if model_screens else {})

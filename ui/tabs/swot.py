@@ -269,7 +269,7 @@ def build_swot_tab(deps: Deps) -> dict[str, Any]:
         lambda *a: (yield from build_swot(deps, *a)),
         [contact, interviews, pasted, summarise],
         [status, strengths, weaknesses, opportunities, threats, steps, conflicts, people, result],
-        concurrency_id=MODEL_GROUP, concurrency_limit=1,
+        concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="build_swot",
     )
     export_btn.click(export_markdown, [result, steps], [export_file, side_status])
     add_btn.click(lambda r: add_suggested(deps, r), [result], [side_status])
