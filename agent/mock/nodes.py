@@ -41,6 +41,7 @@ from agent.mock.state import MAX_TURN_CHARS, Feedback, MockState, TurnRecord
 from agent.mock.turns import NAMED_INTRO, TurnReader, load_priority
 from agent.mock.validate import early_stop, reply_problems, tidy_reply
 from agent.text.words import sentences, word_count
+from agent.voice.speech import speech_feedback
 from agent.workflow import Context, emit
 
 ReaderFactory = Callable[[dict[str, Any]], TurnReader]
@@ -185,6 +186,10 @@ def await_user_turn(state: MockState) -> dict[str, Any]:
                        "limit": state["request"]["minutes"]})
     if isinstance(value, dict) and value.get("end"):
         return {"pending": None, "ended": True}
+    if isinstance(value, dict):  # a spoken turn: its text and how it sounded
+        turn = str(len(state.get("turns", [])))
+        return {"pending": str(value.get("text") or "")[:MAX_TURN_CHARS],
+                "speech": {**state.get("speech", {}), turn: dict(value.get("speech") or {})}}
     return {"pending": str(value or "")[:MAX_TURN_CHARS]}
 
 
@@ -324,6 +329,7 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
 def finish(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
     deps = runtime.context.deps
     feedback = build_feedback(state.get("turns", []), int(state["request"]["minutes"]))
+    feedback.speech = speech_feedback(state.get("speech"))
     word_summary(deps, feedback)
     return {"feedback": feedback.model_dump(), "ended": True}
 

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypedDict
 from pydantic import BaseModel, Field
 
 from agent.text.fields import OptionalText, RequiredText
+from agent.voice.speech import SpeechFeedback
 
 FlagKind = Literal[
     "job_request", "personal_compensation", "confidential_information", "politics_religion",
@@ -88,6 +89,7 @@ class Feedback(BaseModel):
     summary_origin: Literal["model", "template"] = "template"
     minutes_used: float = 0.0
     minutes_agreed: int = 20
+    speech: SpeechFeedback | None = Field(default=None, description="How the spoken turns sounded")
 
 
 class MockState(TypedDict, total=False):
@@ -101,3 +103,4 @@ class MockState(TypedDict, total=False):
     clock: dict[str, Any]
     used_sections: list[str]
     feedback: dict[str, Any]
+    speech: dict[str, dict[str, Any]]  # turn index -> figures of a spoken turn (agent.voice.speech)
