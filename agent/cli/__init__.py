@@ -29,6 +29,8 @@ COMMAND_MODULES = [
     "agent.cli.questions_cmd",
     "agent.cli.screen_cmd",
     "agent.cli.bench_cmd",
+    "agent.cli.transcribe_cmd",
+    "agent.cli.speak_cmd",
 ]
 
 

@@ -2,7 +2,8 @@
 coached on how it went.
 
 Interactive by default (type your lines; `/end` or end of input finishes), or `--script FILE`
-with one user turn per line. `--thread ID` continues a session that was interrupted.
+with one user turn per line, or `--audio-script DIR` with one numbered recording per turn (spoken
+turns: the feedback says how they sounded). `--thread ID` continues a session that was interrupted.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from agent.cli.common import add_json_flag, deps_from, ensure_index
 from agent.deps import Deps
 from agent.errors import InputError
 from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
+from agent.voice.script import SpokenLine, numbered_files, transcribe_script
 
 END_COMMAND = "/end"
 MAX_SCRIPT_LINES = 200
@@ -38,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--contact-id", type=int, help="a saved contact: role, company and notes")
     p.add_argument("--minutes", type=int, default=20, help="agreed length of the call (5-60)")
     p.add_argument("--script", help="file with one user turn per line (instead of typing)")
+    p.add_argument("--audio-script", metavar="DIR",
+                   help="folder of numbered recordings (1.wav, 2.webm, …), one user turn each")
     p.add_argument("--thread", help="continue an interrupted session by its thread id")
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -115,15 +119,24 @@ def render_feedback(feedback: Feedback) -> str:
     if feedback.flagged:
         lines.append("Flagged turns:")
         lines += [f"  ! turn {f.turn} [{f.kind}] “{f.text}”: {f.detail}" for f in feedback.flagged]
+    if feedback.speech is not None:
+        lines.append("How you spoke:")
+        lines += [f"  + {p.text}" for p in feedback.speech.strengths]
+        lines += [f"  - {p.text}" for p in feedback.speech.improvements]
+        lines.append(f"  ({feedback.speech.note})")
     return "\n".join(lines)
 
 
-def converse(deps: Deps, thread_id: str, lines: Iterable[str], speaker: str,
+def converse(deps: Deps, thread_id: str, lines: Iterable[str | SpokenLine], speaker: str,
              echo: bool, out: Any) -> None:
-    """Send each line; print the contact's replies as they come when `echo` is on."""
+    """Send each line (typed, or spoken with its figures); print the contact's replies as they come
+    when `echo` is on."""
     for line in lines:
         reply, clock = "", ""
-        for event in workflow().send_turn(deps, thread_id, line):
+        text, speech = (line.text, dict(line.speech)) if isinstance(line, SpokenLine) else (line, None)
+        if echo and isinstance(line, SpokenLine):
+            out.write(f"you ({line.file}): {text}\n")
+        for event in workflow().send_turn(deps, thread_id, text, speech=speech):
             if event.get("type") == "reply":
                 reply = event["text"]
                 clock = f"[{event['elapsed']:.1f}/{event['limit']} min]"
@@ -133,9 +146,15 @@ def converse(deps: Deps, thread_id: str, lines: Iterable[str], speaker: str,
 
 
 def run(args: argparse.Namespace) -> int:
-    script = read_script(args.script) if args.script else None
+    if args.script and args.audio_script:
+        raise InputError("use --script or --audio-script, not both")
+    script: list[str] | list[SpokenLine] | None = read_script(args.script) if args.script else None
+    if args.audio_script:
+        numbered_files(args.audio_script)  # a missing or empty folder fails before anything loads
     deps = deps_from(args)
     try:
+        if args.audio_script:
+            script = transcribe_script(deps, args.audio_script)
         ensure_index(deps)
         if args.thread:
             view = workflow().session_view(deps, args.thread)
@@ -169,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         "thread_id": thread_id,
         "transcript": final.transcript,
         "feedback": feedback.model_dump(include={"strengths", "improvements", "flagged", "summary",
-                                                 "minutes_used", "minutes_agreed"}),
+                                                 "minutes_used", "minutes_agreed", "speech"}),
     }
     emit(args, payload, render_feedback(feedback))
     return 0
