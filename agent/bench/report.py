@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-VERSIONED = ("llama_cpp_python", "openai", "gradio", "gradio_client", "chromadb", "langgraph", "numpy")
+VERSIONED = ("llama_cpp_python", "openai", "gradio", "gradio_client", "chromadb", "langgraph", "numpy",
+             "faster-whisper", "ctranslate2", "piper-tts", "onnxruntime", "av")
 
 
 def summarise(samples: Iterable[float]) -> dict[str, Any]:
@@ -218,6 +219,9 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         Target("startup.ui_first_200_s", "<=", 5.0, _get(result, "startup", "ui_first_200_s"), "s"),
         Target("startup.reingest_s", "<=", 1.0, _get(result, "startup", "reingest_s"), "s"),
         Target("retrieval.n10000.p95_ms", "<=", 10.0, _get(result, "retrieval", "n10000", "p95_ms"), "ms"),
+        Target("voice.first_audio_5s_question_s", "<=", 2.0,
+               _get(result, "voice", "first_audio_5s_question_s"), "s",
+               "end of a five-second spoken question to the first audio byte of the reply"),
     ]
     for n in (1, 4, 16):
         errors = _get(result, "concurrency", f"n{n}", "errors")

@@ -22,7 +22,7 @@ def transcriber(deps: Deps) -> Transcriber:
 
 
 def speaker(deps: Deps) -> Speaker:
-    return deps.cached("voice:tts", Speaker)  # type: ignore[no-any-return]
+    return deps.cached("voice:tts", lambda: Speaker(threads=deps.settings.threads))  # type: ignore[no-any-return]
 
 
 def warm(deps: Deps) -> dict[str, Any]:

@@ -2,11 +2,15 @@
 onnxruntime, with Piper's own espeak-ng phonemizer data; no system espeak and no download.
 
 Replies are synthesised one sentence at a time (`sentence_wav`), so the first sentence can play
-while the model is still writing the rest.
+while the model is still writing the rest. That synthesis shares two cores with the model server's
+decoding, so the onnxruntime session is built here rather than by Piper: its worker threads sleep
+instead of spinning between runs (a spinning pool steals the cores llama.cpp's threads wait on), and
+it uses `threads` threads.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -35,12 +39,23 @@ class Speaker:
     """One loaded Piper voice. Synthesis is thread-safe (onnxruntime sessions are; Piper locks its
     phonemizer)."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 2) -> None:
+        import onnxruntime
         from piper import PiperVoice
+        from piper.config import PiperConfig
 
         start = time.perf_counter()
         model, config = voice_files()
-        self.voice = PiperVoice.load(model, config)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                               providers=["CPUExecutionProvider"])
+        settings = json.loads(config.read_text(encoding="utf-8"))
+        self.voice = PiperVoice(config=PiperConfig.from_dict(settings), session=session,
+                                download_dir=model.parent)
         self.sample_rate = int(self.voice.config.sample_rate)
         self.load_seconds = time.perf_counter() - start
 
