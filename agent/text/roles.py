@@ -32,9 +32,10 @@ HEAD_FIELDS = {
     "paralegal": "legal work", "electrician": "electrical work",
     "dentist": "dentistry", "firefighter": "firefighting", "actuary": "actuarial work",
     "pilot": "aviation", "veterinarian": "veterinary medicine", "surgeon": "surgery",
+    "translator": "translation", "interpreter": "interpreting",
 }
 GENERIC_QUALIFIERS = {"executive", "managing", "general", "regional", "national", "global", "area"}
-PERSON_SUFFIX = re.compile(r"(er|or|ist|ian|ant|ent|ee|ary|eon|man|woman|person|nurse|chef|cook|ic)$")
+PERSON_SUFFIX = re.compile(r"(er|or|ar|ist|ian|ant|ent|ee|ary|eon|man|woman|person|nurse|chef|cook|ic)$")
 HEAD_OF = re.compile(r"(?i)\b(?:head|vp|vice[- ]president|director|chief|dean)\s+of\s+(?:the\s+)?(.+)$")
 # Heads whose field is the words before them ('Brand Marketing Manager' → brand marketing).
 QUALIFIED_HEADS = {
@@ -50,16 +51,32 @@ SPECIAL_FIELDS = {
 }
 
 
+PROPER_WORDS = frozenset("""
+    english spanish french german chinese mandarin cantonese japanese korean arabic portuguese
+    italian russian hindi urdu bengali punjabi vietnamese tagalog polish dutch swedish norwegian
+    danish finnish greek turkish hebrew persian farsi swahili ukrainian american british canadian
+    european african asian latin latino latina latinx indigenous native caribbean
+""".split())
+
+
 def _case(word: str) -> str:
-    return word if (word.isupper() and len(word) > 1) or any(c.isdigit() for c in word) else word.lower()
+    """Title case folds to lower case mid-sentence; acronyms and inner capitals (UX, SaaS, DevOps,
+    iOS, PhD), numbers, and languages or nationalities (Spanish-English) stay as typed."""
+    keep = (word.isupper() and len(word) > 1) or any(c.isupper() for c in word[1:]) or \
+        any(c.isdigit() for c in word) or all(p.lower() in PROPER_WORDS for p in word.split("-") if p)
+    return word if keep else word.lower()
 
 
 def field_for(role: str) -> str:
     """The field a role works in, e.g. 'Senior UX Designer' → 'UX design'."""
     specialty = re.search(r"\(([^)]+)\)", role)
-    if specialty and specialty.group(1).strip():
-        return case_phrase(specialty.group(1))
     plain = re.sub(r"\([^)]*\)", " ", role).strip()
+    if specialty and specialty.group(1).strip():
+        # Written as the user meant it ('Spanish-English'), with the head's field when it adds one.
+        detail = case_phrase(specialty.group(1))
+        head = plain.split()[-1].lower() if plain.split() else ""
+        field = HEAD_FIELDS.get(head, "")
+        return f"{detail} {field}" if field and field.split()[-1] not in detail.lower() else detail
     head_of = HEAD_OF.search(plain)
     if head_of:
         return case_phrase(head_of.group(1))

@@ -56,9 +56,22 @@ EXCLUDE = re.compile(
     r"my name|\buse (?:his|her|their|\w+'s) name\b|\bmention (?:his|her|their) name\b|"
     r"\b(?:talk|speak|reach out|write|reply|get in touch|check back|check in)\s+(?:to|with|in with)\b|"
     r"\b(?:email|e-mail|message|call|contact|send|text|ask)\s+(?:her|him|them)\b|\bwatch for\b|"
-    r"\b(?:to|for|with) (?:him|her|them)\b|\b\d+\s*(?:min|mins|minutes)\b|^interview with\b",
+    r"\b(?:to|for|with) (?:him|her|them)\b|\b\d+\s*(?:min|mins|minutes)\b",
     re.I,
 )
+# The line that says who the notes are about ("Chat with Ines Duarte, 3 June", "Coffee w/ Sam —
+# planner at Elm") records the meeting, not anything the contact said.
+MEETING_HEADER = re.compile(
+    r"^(?:(?:my |our )?(?:informational |info )?(?:interview|call|chat|coffee|meeting|conversation|"
+    r"zoom|video call|phone call|lunch|talk|notes?|debrief)(?: notes?)?(?: from| on| of)?(?: (?:the|my) \w+)?"
+    r"\s+(?:with|w/|w\.)\s)", re.I)
+# Prefixes of note-taking styles that are not part of what was said: "Q:", "A:", "10:08 –".
+SPEAKER_PREFIX = re.compile(r"^(?:[QA]\s*[:.)\-–—]|\d{1,2}[:.]\d{2}\s*(?:am|pm)?\s*[-–—:]?)\s*", re.I)
+# Applying to a course or a degree is study, not a job: the point may mention it.
+STUDY_APPLICATION = re.compile(
+    r"\b(?:apply|applying|applied|application)\b[^.]{0,40}\b(?:school|programmes?|programs?|courses?|"
+    r"master'?s|graduate|grad|universit(?:y|ies)|college|degree|mba|phd|scholarships?|fellowships?|"
+    r"grants?|certificat(?:e|ion)s?|bootcamps?|residenc(?:y|ies)|apprenticeships?)\b", re.I)
 FEEDBACK_ON_ME = re.compile(
     r"\b(?:I|I'm|I've|I'd)\s+(?:don't|do not|can't|cannot|haven't|have never|never|got|get|am not|"
     r"only|still|already|was)\b|\bmy\b.*\b(?:is|are|was|were|reads?|counts?|means?|shows?)\b|"
@@ -112,9 +125,10 @@ def note_sentences(notes: str) -> list[Candidate]:
     hidden comments and the heading lines themselves are not candidates."""
     found: list[Candidate] = []
     for sentence in parse_note(HTML_COMMENT.sub(" ", notes)):
-        if sentence.text.endswith(":") and len(words(sentence.text)) <= 8:
+        text = SPEAKER_PREFIX.sub("", sentence.text, count=1)
+        if not text or text.endswith(":") and len(words(text)) <= 8:
             continue
-        found.append(Candidate(sentence.text, sentence.heading, len(found)))
+        found.append(Candidate(text, sentence.heading, len(found)))
     return found
 
 
@@ -208,12 +222,20 @@ def specificity(clause: str) -> float:
         0, len(tokens) - 28)
 
 
+def _job_talk(sentence: str) -> bool:
+    found = set(job_words(sentence))
+    if found and found <= {"apply", "applying", "application", "applications"} and \
+            STUDY_APPLICATION.search(sentence):
+        found = set()
+    return bool(found) or JOB_TALK.search(sentence) is not None
+
+
 def _eligible(sentence: str) -> bool:
     return (
         4 <= len(words(sentence)) <= 45 and not sentence.rstrip().endswith(":")
         and not is_instruction(sentence) and not EXCLUDE.search(sentence)
-        and not NAMED_PERSON.search(sentence) and not job_words(sentence)
-        and not JOB_TALK.search(sentence)
+        and not MEETING_HEADER.search(sentence) and not NAMED_PERSON.search(sentence)
+        and not _job_talk(sentence)
     )
 
 

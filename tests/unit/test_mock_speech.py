@@ -10,14 +10,15 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agent.mock.graph import end_session, send_turn, start_session
 from agent.voice.speech import measure_turn
-from tests.unit.test_mock_graph import GOOD, OPENING, make_graph, replies, request
+from tests.unit.mock_helpers import FactWords
+from tests.unit.test_mock_graph import OPENING, make_graph, replies, request
 
 FAST = "So what does a typical week look like for you and how much of it is spent on research?"
 
 
 def test_spoken_turns_reach_the_feedback_after_a_restart(deps, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "checkpoints.sqlite3"
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     graph = make_graph(deps, SqliteSaver(sqlite3.connect(path, check_same_thread=False)))
     thread = start_session(deps, request(), graph=graph)
     spoken_intro = measure_turn("Hi Dana, um, I'm Jordan, a nurse exploring UX research. How did you, "
@@ -40,7 +41,7 @@ def test_spoken_turns_reach_the_feedback_after_a_restart(deps, fake_llm, tmp_pat
 
 
 def test_a_rehearsal_without_spoken_turns_has_no_speech_part(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     graph = make_graph(deps)
     thread = start_session(deps, request(), graph=graph)
     list(send_turn(deps, thread, OPENING, graph=graph))

@@ -13,14 +13,19 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from agent.mock.graph import build_graph
+from agent.text.words import sentences
 from agent.voice.speech import measure_turn
-from tests.unit.mock_helpers import scripted_reader
+from tests.unit.mock_helpers import FactWords, scripted_reader
 from tests.unit.voice_audio import tone, write_wav
 from ui.tabs import mock as tab
 from ui.tabs import mock_voice as voice
 
 QUESTION = "Hi Dana, I am Jordan, and I teach high school math. What does a typical week look like for you?"
-GOOD = "Most of my week goes to interviews with patients. The rest is writing up what we learned."
+
+
+def grounded() -> FactWords:
+    """A model that words the facts it is given, so the grounding check keeps its reply."""
+    return FactWords()
 
 
 @pytest.fixture
@@ -85,7 +90,7 @@ def clips_of(payload: str) -> list[bytes]:
 
 
 def test_the_reply_is_spoken_sentence_by_sentence_while_it_streams(ui_deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
-    fake_llm.outcomes.append(GOOD)
+    fake_llm.outcomes.append(words := grounded())
     thread = started(ui_deps)
     heard = {"heard": QUESTION, "speech": dict(measure_turn(QUESTION, [(0.0, 5.5)], 6.0))}
     steps = list(voice.auto_send_handler(ui_deps, tab.send_handler, thread, QUESTION, [], heard, False, True))
@@ -94,13 +99,14 @@ def test_the_reply_is_spoken_sentence_by_sentence_while_it_streams(ui_deps, fake
     first_clip = next(i for i, p in enumerate(payloads) if "data:audio" in p)
     final_text = next(i for i, s in enumerate(steps) if isinstance(s[1], str))
     assert first_clip < final_text  # the first sentence is spoken before the reply is complete
+    chat, clock, *_ , heard_after = steps[final_text]
+    reply = chat[-1]["content"]
     clips = clips_of(payloads[-1])
-    assert len(clips) == 2 and payloads[-1].endswith("\n.\n")
+    assert len(clips) == len(sentences(reply)) >= 2 and payloads[-1].endswith("\n.\n")
     for clip in clips:
         with wave.open(io.BytesIO(clip)) as wav:
             assert wav.getnframes() / wav.getframerate() > 0.5
-    chat, clock, *_ , heard_after = steps[final_text]
-    assert chat[-2]["content"] == QUESTION and chat[-1]["content"] == GOOD and heard_after is None
+    assert chat[-2]["content"] == QUESTION and reply.endswith(words.said[0]) and heard_after is None
     assert "1.5 of 20 min" in clock
 
 
@@ -117,16 +123,16 @@ def test_a_reply_the_validators_replace_restarts_the_player(ui_deps, fake_llm) -
 
 
 def test_speech_output_off_sends_no_audio(ui_deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
-    fake_llm.outcomes.append(GOOD)
+    fake_llm.outcomes.append(words := grounded())
     thread = started(ui_deps)
     steps = list(voice.voice_send_handler(ui_deps, tab.send_handler, thread, "What is a week like?", [],
                                           None, False))
     assert {s[4] for s in steps} == {""}
-    assert steps[-1][0][-1]["content"] == GOOD
+    assert steps[-1][0][-1]["content"] == words.said[0]
 
 
 def test_the_feedback_shows_how_the_turns_were_spoken(ui_deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
-    fake_llm.default = GOOD
+    fake_llm.default = grounded()
     thread = started(ui_deps)
     said = "Um, so, like, what does your week look like, you know, most of the time, um, on the team?"
     heard = {"heard": said, "speech": dict(measure_turn(said, [(0.0, 2.0), (4.5, 7.0)], 7.5))}

@@ -52,3 +52,13 @@ def test_company_template_is_skipped_without_a_company() -> None:
 def test_generic_field_reads_well_after_a_preposition() -> None:
     text = fill("Where do you see growth in {field}?", make_slots("Sous Chef"))
     assert text == "Where do you see growth in this line of work?"
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("Museum Registrar", "work as a museum registrar"),
+    ("Translator (Spanish-English)", "Spanish-English translation"),
+    ("SaaS Sales Manager", "SaaS sales"),
+    ("DevOps Engineer", "DevOps engineering"),
+])
+def test_field_keeps_what_the_user_capitalised_on_purpose(role: str, expected: str) -> None:
+    assert field_for(role) == expected

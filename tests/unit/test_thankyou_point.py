@@ -139,3 +139,24 @@ def test_openings_hiring_and_pay_are_never_the_point(job_line: str) -> None:
 def test_advice_led_by_the_contacts_name_is_advice() -> None:
     clause = advice_clause("Marco suggested I volunteer at the food bank's intake desk.", heading="")
     assert clause == "volunteer at the food bank's intake desk"
+
+
+@pytest.mark.parametrize("header", [
+    "Chat with Ines Duarte, landscape architect at Verde Studio.",
+    "Coffee w/ Ines Duarte on 3 June.",
+    "Call notes with Ines Duarte (Verde Studio).",
+])
+def test_the_line_naming_the_meeting_is_never_the_point(header: str) -> None:
+    notes = f"{header}\n- Most studios now draw planting plans in QGIS.\n- I'll try the QGIS tutorial.\n"
+    point = choose_point(notes)
+    assert point is not None and point.sentence == "Most studios now draw planting plans in QGIS."
+
+
+def test_applying_to_a_course_is_not_job_talk_and_qa_prefixes_are_dropped() -> None:
+    notes = ("Q: What should I do first?\n"
+             "A: She suggested I take a drawing class before applying to the landscape master's.\n")
+    point = choose_point(notes)
+    assert point is not None
+    assert point.sentence == "She suggested I take a drawing class before applying to the landscape master's."
+    assert point.clause.startswith("take a drawing class")
+    assert choose_point("10:05 - He recommended I apply for the junior designer opening.\n") is None
