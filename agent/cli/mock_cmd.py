@@ -149,7 +149,7 @@ def render_feedback(feedback: Feedback) -> str:
         lines.append("Flagged turns:")
         lines += [f"  ! turn {f.turn} [{f.kind}] “{f.text}”: {f.detail}" for f in feedback.flagged]
     if feedback.speech is not None:
-        lines.append("How you spoke:")
+        lines.append(f"How you spoke: {feedback.speech.headline()}")
         lines += [f"  + {p.text}" for p in feedback.speech.strengths]
         lines += [f"  - {p.text}" for p in feedback.speech.improvements]
         lines.append(f"  ({feedback.speech.note})")

@@ -177,6 +177,14 @@ class SpeechFeedback(BaseModel):
     note: str = ("Filler counts are a floor: the offline recognizer (Whisper tiny.en) leaves out "
                  "some of them.")
 
+    def headline(self) -> str:
+        """One line of figures: spoken turns, pace, filler words and long pauses."""
+        n, fillers = len(self.turns), sum(self.fillers.values())
+        pace = f"{self.words_per_minute:.0f} words per minute" if self.words_per_minute else "pace n/a"
+        return (f"{n} spoken turn{'s' if n != 1 else ''} · {pace} · {fillers} filler "
+                f"word{'s' if fillers != 1 else ''} · {self.long_pauses} long "
+                f"pause{'s' if self.long_pauses != 1 else ''}")
+
 
 def _cite(turns: Sequence[int]) -> str:
     return f"turn{'s' if len(turns) > 1 else ''} {', '.join(map(str, turns))}"

@@ -82,6 +82,7 @@ def test_feedback_cites_fast_turns_fillers_and_pauses() -> None:
     by_start = {p.text.split()[0]: p for p in feedback.improvements}
     assert by_start["You"].turns == [2] and "200 words per minute" in by_start["You"].text
     assert by_start["Filler"].turns == [2] and "“um” ×2, “like” ×1" in by_start["Filler"].text
+    assert feedback.headline() == "3 spoken turns · 162 words per minute · 3 filler words · 1 long pause"
     assert by_start["Long"].turns == [3] and "3 (2.6 s)" in by_start["Long"].text
     assert feedback.strengths == []
 

@@ -216,12 +216,7 @@ def speech_markdown(speech: SpeechFeedback | None) -> str:
     def cite(turns: list[int]) -> str:
         return f" _(turn {', '.join(map(str, turns))})_" if turns else ""
 
-    pace = f"{speech.words_per_minute:.0f} words per minute" if speech.words_per_minute else "pace n/a"
-    fillers = sum(speech.fillers.values())
-    lines = ["", "### How you spoke", "",
-             f"{len(speech.turns)} spoken turn{'s' if len(speech.turns) != 1 else ''} · {pace} · "
-             f"{fillers} filler word{'s' if fillers != 1 else ''} · {speech.long_pauses} long "
-             f"pause{'s' if speech.long_pauses != 1 else ''}", ""]
+    lines = ["", "### How you spoke", "", speech.headline(), ""]
     lines += [f"- ✅ {html.escape(p.text)}{cite(p.turns)}" for p in speech.strengths]
     lines += [f"- 🔧 {html.escape(p.text)}{cite(p.turns)}" for p in speech.improvements]
     lines += ["", f"_{html.escape(speech.note)}_"]
