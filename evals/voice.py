@@ -265,6 +265,11 @@ def summarise(rows: list[dict[str, Any]], pauses: dict[str, Any], seconds: list[
         out[f"wer_{condition}_plain"] = select("plain", condition, source=questions)
         for voice in VOICES:
             out[f"wer_{condition}_{voice}"] = select("prompt", condition, voice=voice, source=questions)
+        for split in ("dev", "holdout"):
+            out[f"wer_{condition}_questions_{split}"] = select("prompt", condition, split, source=questions)
+            for voice in VOICES:
+                out[f"wer_{condition}_questions_{split}_{voice}"] = select(
+                    "prompt", condition, split, voice, source=questions)
     out["wer_filler_lines"] = select("prompt", source=fillers)
     for setting in ("prompt", "plain"):
         figures = filler_figures(fillers, setting)
