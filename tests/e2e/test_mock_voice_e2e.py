@@ -40,20 +40,18 @@ def question_wav(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]
 
 
 @pytest.fixture
-def microphone_page(question_wav: tuple[Path, float]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+def microphone_page(playwright: Any, question_wav: tuple[Path, float]) -> Iterator[Any]:
+    """A Chromium of its own (the fake microphone is a launch flag), from the run's Playwright."""
     path, _ = question_wav
     args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-audio-capture={path}%noloop"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        context = browser.new_context(permissions=["microphone"])
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
-        context.close()
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    context = browser.new_context(permissions=["microphone"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+    browser.close()
 
 
 RECORDED_SECONDS = """() => {
