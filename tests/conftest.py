@@ -77,3 +77,27 @@ def fake_llm() -> FakeChatModel:
 @pytest.fixture
 def deps(indexed_settings: Settings, encoder, fake_llm: FakeChatModel) -> Deps:  # type: ignore[no-untyped-def]
     return Deps(indexed_settings, llm_override=fake_llm, encoder_override=encoder)
+
+
+@pytest.fixture(scope="session")
+def voice_speaker():  # type: ignore[no-untyped-def]
+    """The Piper voice, loaded once for the whole run (about a second)."""
+    from agent.voice.tts import Speaker
+
+    return Speaker()
+
+
+@pytest.fixture(scope="session")
+def voice_transcriber():  # type: ignore[no-untyped-def]
+    """Whisper tiny.en, loaded once for the whole run (about a second)."""
+    from agent.voice.stt import Transcriber
+
+    return Transcriber(threads=2)
+
+
+@pytest.fixture
+def voice_deps(deps, voice_speaker, voice_transcriber) -> Deps:  # type: ignore[no-untyped-def]
+    """`deps` whose voice models are the session's, so no test pays for loading them again."""
+    deps.cached("voice:tts", lambda: voice_speaker)
+    deps.cached("voice:stt", lambda: voice_transcriber)
+    return deps  # type: ignore[no-any-return]

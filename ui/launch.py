@@ -11,7 +11,9 @@ from agent.deps import Deps
 from agent.errors import CoachError
 from agent.ingest.pipeline import index_is_built, ingest
 
-MAX_FILE_SIZE = "2mb"
+# A two-minute microphone recording reaches the server as 16-bit WAV at 44.1 kHz: 10.6 MB. Text
+# uploads keep their own, much smaller limits (e.g. 200 KB per notes file).
+MAX_FILE_SIZE = "12mb"
 QUEUE_MAX = 32
 
 
@@ -30,8 +32,9 @@ WORKFLOWS = ("agent.outreach.graph", "agent.questions.graph", "agent.mock.graph"
 
 
 def warm_model(deps: Deps) -> None:
-    """After the first page can be served: load the workflows (the tabs import them on first use)
-    and start the embedded model server, so the first click is as quick as the later ones."""
+    """After the first page can be served: load the workflows (the tabs import them on first use),
+    start the embedded model server and load the voice models, so the first click is as quick as
+    the later ones."""
     import importlib
 
     for name in WORKFLOWS:
@@ -40,6 +43,9 @@ def warm_model(deps: Deps) -> None:
         _ = deps.llm
     except CoachError:
         pass  # The first request will show the error line.
+    from agent.voice.models import warm
+
+    warm(deps)  # the microphone's first recording and the first spoken reply do not wait for a load
 
 
 def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> object:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-VERSIONED = ("llama_cpp_python", "openai", "gradio", "gradio_client", "chromadb", "langgraph", "numpy")
+VERSIONED = ("llama_cpp_python", "openai", "gradio", "gradio_client", "chromadb", "langgraph", "numpy",
+             "faster-whisper", "ctranslate2", "piper-tts", "onnxruntime", "av")
 
 
 def summarise(samples: Iterable[float]) -> dict[str, Any]:
@@ -223,6 +224,9 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         Target("soak.model_server_rss_growth", "<=", 0.10,
                _get(result, "soak", "growth_after_minute_5", "model_server_rss_mb")),
         Target("soak.app_fd_growth", "<=", 0.10, _get(result, "soak", "growth_after_minute_5", "app_fds")),
+        Target("voice.first_audio_5s_question_s", "<=", 2.0,
+               _get(result, "voice", "first_audio_5s_question_s"), "s",
+               "end of a five-second spoken question to the first audio byte of the reply"),
     ]
     for n in (1, 4, 16):
         errors = _get(result, "concurrency", f"n{n}", "errors")

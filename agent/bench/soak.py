@@ -91,7 +91,7 @@ class User:
             self.client.predict("", "Dana Park", role, "", 20, BIO, "how people get started",
                                 STYLES[self.n % len(STYLES)], api_name="/mock_start")
             for line in LINES:
-                self.client.predict(line, [], api_name="/mock_send")
+                self.client.predict(line, [], False, api_name="/mock_send")
                 self.ops["rehearsal_turns"] += 1
             self.client.predict(api_name="/mock_end")
             self.ops["rehearsals"] += 1

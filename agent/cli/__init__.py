@@ -31,6 +31,8 @@ COMMAND_MODULES = [
     "agent.cli.bench_cmd",
     "agent.cli.doctor_cmd",
     "agent.cli.backup_cmd",
+    "agent.cli.transcribe_cmd",
+    "agent.cli.speak_cmd",
 ]
 
 

@@ -26,6 +26,7 @@ GROUPS = {
     "startup": "agent.bench.startup",
     "retrieval": "agent.bench.retrieval_latency",
     "concurrency": "agent.bench.concurrency",
+    "voice": "agent.bench.voice_latency",
     "memory": "agent.bench.memory",
     "soak": "agent.bench.soak",
 }

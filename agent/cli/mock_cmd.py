@@ -2,7 +2,8 @@
 coached on how it went.
 
 Interactive by default (type your lines; `/end` or end of input finishes), or `--script FILE`
-with one user turn per line. `--thread ID` continues a session that was interrupted.
+with one user turn per line, or `--audio-script DIR` with one numbered recording per turn (spoken
+turns: the feedback says how they sounded). `--thread ID` continues a session that was interrupted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from agent.deps import Deps
 from agent.errors import InputError
 from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
 from agent.text.injection import persona_notes
+from agent.voice.script import SpokenLine, numbered_files, transcribe_script
 
 END_COMMAND = "/end"
 MAX_SCRIPT_LINES = 200
@@ -45,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--style", choices=["warm", "busy", "guarded"], default="warm",
                    help="how the contact talks (default: warm)")
     p.add_argument("--script", help="file with one user turn per line (instead of typing)")
+    p.add_argument("--audio-script", metavar="DIR",
+                   help="folder of numbered recordings (1.wav, 2.webm, …), one user turn each")
     p.add_argument("--thread", help="continue an interrupted session by its thread id")
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -126,15 +130,24 @@ def render_feedback(feedback: Feedback) -> str:
     if feedback.flagged:
         lines.append("Flagged turns:")
         lines += [f"  ! turn {f.turn} [{f.kind}] “{f.text}”: {f.detail}" for f in feedback.flagged]
+    if feedback.speech is not None:
+        lines.append(f"How you spoke: {feedback.speech.headline()}")
+        lines += [f"  + {p.text}" for p in feedback.speech.strengths]
+        lines += [f"  - {p.text}" for p in feedback.speech.improvements]
+        lines.append(f"  ({feedback.speech.note})")
     return "\n".join(lines)
 
 
-def converse(deps: Deps, thread_id: str, lines: Iterable[str], speaker: str,
+def converse(deps: Deps, thread_id: str, lines: Iterable[str | SpokenLine], speaker: str,
              echo: bool, out: Any) -> None:
-    """Send each line; print the contact's replies as they come when `echo` is on."""
+    """Send each line (typed, or spoken with its figures); print the contact's replies as they come
+    when `echo` is on."""
     for line in lines:
         reply, clock = "", ""
-        for event in workflow().send_turn(deps, thread_id, line):
+        text, speech = (line.text, dict(line.speech)) if isinstance(line, SpokenLine) else (line, None)
+        if echo and isinstance(line, SpokenLine):
+            out.write(f"you ({line.file}): {text}\n")
+        for event in workflow().send_turn(deps, thread_id, text, speech=speech):
             if event.get("type") == "notice":
                 sys.stderr.write(f"coach: warning: the model did not answer ({event.get('text')}); "
                                  "this reply repeats the contact's facts (bio, role brief) as written\n")
@@ -147,10 +160,16 @@ def converse(deps: Deps, thread_id: str, lines: Iterable[str], speaker: str,
 
 
 def run(args: argparse.Namespace) -> int:
-    script = read_script(args.script) if args.script else None
+    if args.script and args.audio_script:
+        raise InputError("use --script or --audio-script, not both")
+    script: list[str] | list[SpokenLine] | None = read_script(args.script) if args.script else None
     bio = read_bio(args.bio) if args.bio else None
+    if args.audio_script:
+        numbered_files(args.audio_script)  # a missing or empty folder fails before anything loads
     deps = deps_from(args)
     try:
+        if args.audio_script:
+            script = transcribe_script(deps, args.audio_script)
         ensure_index(deps)
         if args.thread:
             view = workflow().session_view(deps, args.thread)
@@ -193,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         "transcript": final.transcript,
         "feedback": feedback.model_dump(include={"strengths", "improvements", "flagged", "summary",
                                                  "minutes_used", "minutes_agreed", "talk_share",
-                                                 "objective"}),
+                                                 "objective", "speech"}),
     }
     emit(args, payload, render_feedback(feedback))
     return 0

@@ -156,13 +156,15 @@ def _require_open(graph: Rehearsals, thread_id: str) -> None:
         raise InputError(f"the rehearsal {thread_id} has ended; start a new one")
 
 
-def send_turn(deps: Deps, thread_id: str, text: str, graph: Rehearsals | None = None
-              ) -> Iterator[dict[str, Any]]:
-    """Give the contact the user's line; yields {'type': 'delta'|'reply', ...} events."""
+def send_turn(deps: Deps, thread_id: str, text: str, graph: Rehearsals | None = None,
+              speech: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Give the contact the user's line; yields {'type': 'delta'|'reply', ...} events. A spoken
+    line brings its figures (`agent.voice.speech.TurnSpeech`) for the feedback."""
     graph = graph or mock_graph(deps)
     _require_open(graph, thread_id)
     yield from _settle(graph, thread_id)
-    for mode, payload in graph.stream(Command(resume=text), thread_id):
+    value: Any = {"text": text, "speech": speech} if speech else text
+    for mode, payload in graph.stream(Command(resume=value), thread_id):
         if mode == "custom":
             yield payload
 

@@ -66,6 +66,7 @@ from agent.mock.validate import early_stop, reply_problems, tidy_reply
 from agent.text.grammar import article
 from agent.text.notes import split_sentences
 from agent.text.words import sentences, word_count
+from agent.voice.speech import speech_feedback
 from agent.workflow import Context, emit
 
 ReaderFactory = Callable[[dict[str, Any]], TurnReader]
@@ -251,6 +252,10 @@ def await_user_turn(state: MockState) -> dict[str, Any]:
                        "limit": state["request"]["minutes"]})
     if isinstance(value, dict) and value.get("end"):
         return {"pending": None, "ended": True}
+    if isinstance(value, dict):  # a spoken turn: its text and how it sounded
+        turn = str(len(state.get("turns", [])))
+        return {"pending": str(value.get("text") or "")[:MAX_TURN_CHARS],
+                "speech": {**state.get("speech", {}), turn: dict(value.get("speech") or {})}}
     return {"pending": str(value or "")[:MAX_TURN_CHARS]}
 
 
@@ -290,15 +295,11 @@ def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[st
         count = 1 if route == "guarded_deflect" else facts_for_turn(style, question, opened_up)
         facts = plan_facts(context.deps, persona, question, answers, count)
         sent_user = context.layout.user_content(persona, user_line, facts)
+        frame = _framing(route, seed, style.name == "busy" and not any(a.get("busy_said") for a in answers),
+                         user_name(turns))
         answer, origin = answer_in_persona(context, state, record, question, sent_user, messages, facts,
-                                           seed, style)
-        if route == "guarded_deflect":
-            answer = template_reply("guarded_deflect", seed) + _lower_start(answer)
-        if style.name == "busy" and not any(a.get("busy_said") for a in answers):
-            answer = template_reply("busy_note", seed) + _lower_start(answer)
-        lead = {"one_more": template_reply("one_more", seed),
-                "greet_answer": template_reply("greet_short", seed, user=user_name(turns))}.get(route, "")
-        reply = lead + answer
+                                           seed, style, frame)
+        reply = frame(answer)
         answers.append({"turn": index, "question": question, "facts": facts,
                         "busy_said": style.name == "busy"})
     minutes = exchange_minutes(record["text"], reply, asks=bool(record.get("asks")))
@@ -391,6 +392,23 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
     return "answer", "", []
 
 
+def _framing(route: str, seed: str, busy_first: bool, user: str) -> Callable[[str], str]:
+    """The words around the model's answer (a greeting, "one more", a deflection, the busy note),
+    known before the model starts, so the streamed text (and the speech made from it) already
+    reads as the final reply will."""
+    lead = {"one_more": template_reply("one_more", seed),
+            "greet_answer": template_reply("greet_short", seed, user=user)}.get(route, "")
+
+    def frame(answer: str) -> str:
+        if route == "guarded_deflect":
+            answer = template_reply("guarded_deflect", seed) + _lower_start(answer)
+        if busy_first:
+            answer = template_reply("busy_note", seed) + _lower_start(answer)
+        return lead + answer
+
+    return frame
+
+
 def _lower_start(text: str) -> str:
     return text if re.match(r"I\b|[A-Z]{2}", text) else text[:1].lower() + text[1:]
 
@@ -402,9 +420,10 @@ def _contact_reply_to(transcript: list[dict[str, Any]], index: int) -> str:
 
 def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord, question: str,
                       sent_user: str, messages: list[dict[str, str]], facts: list[Fact], seed: str,
-                      style: Style) -> tuple[str, str]:
+                      style: Style, frame: Callable[[str], str] = lambda answer: answer) -> tuple[str, str]:
     """The model's streamed wording of the facts if every claim in it is backed by them and it
-    passes the validators; else the contact says the best facts themselves."""
+    passes the validators; else the contact says the best facts themselves. Each delta shows the
+    reply so far inside its `frame`."""
     deps = context.deps
     request_messages = context.layout.request(state, facts, messages, sent_user)
     buffer = ""
@@ -412,7 +431,8 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
         for delta in deps.llm.stream(request_messages, max_tokens=style.max_tokens,
                                      temperature=0.4, stop=STOP):
             buffer += delta
-            emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
+            so_far = frame(tidy_reply(buffer, complete=False))
+            emit({"type": "delta", "turn": record["index"], "text": so_far})
             if early_stop(buffer):
                 break
     except ModelError as exc:
@@ -448,6 +468,7 @@ def finish(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
     feedback = build_feedback(state.get("turns", []), int(request["minutes"]),
                               transcript=state.get("transcript", []),
                               objective=request.get("objective"), encoder=deps.encoder)
+    feedback.speech = speech_feedback(state.get("speech"))
     word_summary(deps, feedback)
     return {"feedback": feedback.model_dump(), "ended": True}
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from agent.text.fields import BioText, OptionalText, RequiredText
 from agent.text.person import BIO_MAX_BYTES
+from agent.voice.speech import SpeechFeedback
 
 FlagKind = Literal[
     "job_request", "personal_compensation", "confidential_information", "politics_religion",
@@ -105,6 +106,7 @@ class Feedback(BaseModel):
     minutes_agreed: int = 20
     talk_share: float = Field(0.0, ge=0.0, le=1.0, description="The user's share of all words spoken")
     objective: Objective | None = None
+    speech: SpeechFeedback | None = Field(default=None, description="How the spoken turns sounded")
 
 
 class MockState(TypedDict, total=False):
@@ -119,3 +121,4 @@ class MockState(TypedDict, total=False):
     answers: list[dict[str, Any]]
     opened_up: bool
     feedback: dict[str, Any]
+    speech: dict[str, dict[str, Any]]  # turn index -> figures of a spoken turn (agent.voice.speech)

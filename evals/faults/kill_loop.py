@@ -151,7 +151,8 @@ class Driver:
             notes = f"Marker {marker}. {NOTES}"
             reply = c.call_api("build_swot", [self.contact_id, [], notes, False])
             return reply.success and "SWOT ready" in str(reply.outputs[:1])
-        reply = c.call_api("mock_send", [None, f"What surprised you most in your first year? ({marker})", []])
+        line = f"What surprised you most in your first year? ({marker})"
+        reply = c.call_api("mock_send", [None, line, [], None, False])
         return reply.success and bool(reply.outputs)
 
 
@@ -276,7 +277,7 @@ def resume_or_start(client: RawGradio, data_dir: Path, thread: str | None) -> bo
         restore = find_dep(client, target_type="browserstate")
         reply = client.call(restore, [thread, ""])
         if reply.success and "Resumed" in json.dumps(reply.outputs):
-            answer = client.call_api("mock_send", [None, "Could you say more about that?", []])
+            answer = client.call_api("mock_send", [None, "Could you say more about that?", [], None, False])
             return answer.success and "assistant" in json.dumps(answer.outputs)
         return False
     reply = client.call_api("mock_start", ["", "Dana Park", "Senior UX researcher", "Fernwood", 30,

@@ -122,7 +122,7 @@ def test_the_app_survives_its_model_server_being_killed(data_dir: Path, apps) ->
     # The next request restarts the server: a rehearsal works, with a new server process.
     start = client.call_api("mock_start", ["", "Dana Park", "UX researcher", "", 20, "", "", "warm"])
     assert start.success, start.error
-    turn = client.call_api("mock_send", [None, "How did you get into UX research?", []])
+    turn = client.call_api("mock_send", [None, "How did you get into UX research?", [], None, False])
     assert turn.success and "did not answer" not in json.dumps(turn.outputs)
     assert app.children() and app.children() != [server_pid]
     client.close()

@@ -49,8 +49,10 @@ def test_model_reply_is_streamed_and_kept_when_grounded(deps, fake_llm) -> None:
     events = list(send_turn(deps, thread, OPENING, graph=graph))
     deltas = [e["text"] for e in events if e["type"] == "delta"]
     (said,) = words.said
-    assert len(deltas) > 2 and said.startswith(deltas[0])
     (reply,) = replies(events)
+    greeting = reply["text"][: -len(said)]
+    assert len(deltas) > 2 and greeting and all(d.startswith(greeting) for d in deltas)  # streamed in place
+    assert said.startswith(deltas[0][len(greeting):]) and deltas[-1] == reply["text"]
     assert reply["route"] == "greet_answer" and reply["origin"] == "model"
     assert reply["text"].startswith("Nice to meet you, Jordan") or reply["text"].startswith("Great to meet")
     assert reply["text"].endswith(said) and reply["elapsed"] == 1.5

@@ -28,6 +28,7 @@ from agent.errors import CoachError
 from agent.mock.clock import ClockReading
 from agent.mock.state import BIO_MAX_BYTES, MAX_TURN_CHARS, Feedback, MockRequest
 from ui.render import error_markdown
+from ui.tabs import mock_voice
 
 MODEL_GROUP = "embedded-model"
 NO_CONTACT = "(no saved contact)"
@@ -101,6 +102,7 @@ def feedback_markdown(feedback: Feedback) -> str:
         for f in feedback.flagged:
             said = html.escape(f.text) if f.text else "(nothing said)"
             lines.append(f"- ⚠️ turn {f.turn} · `{f.kind}` — “{said}”: {html.escape(f.detail)}")
+    lines.append(mock_voice.speech_markdown(feedback.speech))
     return "\n".join(lines)
 
 
@@ -143,9 +145,10 @@ def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: st
     return thread_id, [], clock_markdown(0.0, request.minutes), status, ""
 
 
-def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None
-                 ) -> Iterator[tuple[Chat, str, str, str]]:
-    """Yield (chat, clock, status, textbox) while the contact's reply streams in."""
+def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None,
+                 speech: dict[str, Any] | None = None) -> Iterator[tuple[Chat, str, str, str]]:
+    """Yield (chat, clock, status, textbox) while the contact's reply streams in; a spoken line
+    brings the figures of how it was said."""
     chat = list(chat or [])
     if not thread_id:
         yield chat, gr.skip(), error_markdown("Start a rehearsal first."), text
@@ -158,7 +161,7 @@ def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None
     yield list(chat), gr.skip(), "", ""
     notice = ""
     try:
-        for event in workflow().send_turn(deps, thread_id, text):
+        for event in workflow().send_turn(deps, thread_id, text, speech=speech):
             if event.get("type") == "delta" and event.get("text"):
                 chat[-1] = {"role": "assistant", "content": event["text"]}
                 yield list(chat), gr.skip(), notice, ""
@@ -255,11 +258,14 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
                 clock = gr.Markdown(elem_id="mock-clock")
                 chat = gr.Chatbot(label="Call", height=420, elem_id="mock-chat", buttons=["copy_all"],
                                   feedback_options=None)
-                line = gr.Textbox(label="You say", placeholder="Type your line and press Enter",
-                                  max_length=MAX_TURN_CHARS, elem_id="mock-line")
+                with gr.Row(equal_height=True):
+                    line = gr.Textbox(label="You say", placeholder="Type your line and press Enter",
+                                      max_length=MAX_TURN_CHARS, elem_id="mock-line", scale=3)
+                    voice = mock_voice.build_microphone()
                 with gr.Row():
                     send_btn = gr.Button("Send", elem_id="mock-send")
                     end_btn = gr.Button("End and get feedback", variant="stop", elem_id="mock-end")
+                mock_voice.build_options(voice)
             with gr.Column(scale=2):
                 questions = gr.Markdown(questions_markdown([]), elem_id="mock-questions")
         feedback = gr.Markdown(elem_id="mock-feedback")
@@ -270,10 +276,8 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
         [contact, name, role, company, minutes, bio, objective, style],
         [thread, chat, clock, status, feedback], api_name="mock_start",
     ).then(lambda t: t, [thread], [saved])
-    for trigger, api_name in ((send_btn.click, "mock_send"), (line.submit, "mock_send_enter")):
-        trigger(lambda t, x, c: (yield from send_handler(deps, t, x, c)), [thread, line, chat],
-                [chat, clock, status, line], concurrency_id=MODEL_GROUP, concurrency_limit=1,
-                api_name=api_name)
+    mock_voice.wire(deps, voice, send_handler, thread=thread, line=line, chat=chat, clock=clock,
+                    status=status, send_btn=send_btn)
     end_btn.click(lambda t: end_handler(deps, t), [thread], [feedback, status],
                   concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name="mock_end")
     saved.change(lambda s, t: restore_handler(deps, s, t), [saved, thread],
