@@ -44,7 +44,8 @@ def test_qwen_is_assembled_verified_served_and_answers_in_json(  # type: ignore[
     qwen_models_dir: Path, tmp_path: Path, encoder,
 ) -> None:
     settings = Settings.load(env={}, dotenv=tmp_path / "none.env", data_dir=tmp_path / "data",
-                             local_model="qwen2.5-coder-0.5b", models_dir=qwen_models_dir)
+                             local_model="qwen2.5-coder-0.5b", models_dir=qwen_models_dir,
+                             request_timeout=300, max_retries=0)  # a shared, busy CI machine is slow
     deps = Deps(settings, encoder_override=encoder)
     deps.preflight()  # assembles and verifies before any server starts
     gguf = qwen_models_dir / QWEN.filename

@@ -237,3 +237,15 @@ def test_the_benchmarks_naive_layout_rebuilds_the_system_prompt_each_turn(deps, 
         list(send_turn(deps, thread, line, graph=graph))
     first, second = (c.messages for c in fake_llm.calls)
     assert first[0] != second[0] and "<clock>" in second[0]["content"]
+
+
+def test_the_local_model_is_chosen_on_the_command_line_and_recorded(capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: object) -> None:
+    code, out, err = invoke(capsys, "--data-dir", str(tmp_path), "bench", "--local-model", "smollm2",
+                            "--only", "memory", "--json")
+    assert code == 0, err
+    model = json.loads(out)["model"]
+    assert (model["local_model"], model["alias"]) == ("smollm2", "smollm2-135m-instruct")
+    assert model["file"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    code, out, err = invoke(capsys, "bench", "--local-model", "gpt-9", "--json")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--local-model" in err
