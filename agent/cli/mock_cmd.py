@@ -17,9 +17,10 @@ from typing import Any
 
 from agent.cli import emit
 from agent.cli.common import add_json_flag, deps_from, ensure_index
+from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import InputError
-from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
+from agent.mock.state import BIO_MAX_BYTES, MAX_TURN_CHARS, Feedback, MockRequest
 
 END_COMMAND = "/end"
 MAX_SCRIPT_LINES = 200
@@ -37,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--company")
     p.add_argument("--contact-id", type=int, help="a saved contact: role, company and notes")
     p.add_argument("--minutes", type=int, default=20, help="agreed length of the call (5-60)")
+    p.add_argument("--bio", help="text file: what you know about this person (their path, work, "
+                   "employer); the contact answers from it and it is saved on --contact-id")
+    p.add_argument("--objective", help="the one thing you most want to learn; feedback says if it was met")
+    p.add_argument("--style", choices=["warm", "busy", "guarded"], default="warm",
+                   help="how the contact talks (default: warm)")
     p.add_argument("--script", help="file with one user turn per line (instead of typing)")
     p.add_argument("--thread", help="continue an interrupted session by its thread id")
     add_json_flag(p)
@@ -84,7 +90,26 @@ def interactive_lines(prompt: bool) -> Iterator[str]:
         yield line[:MAX_TURN_CHARS]
 
 
-def build_request(args: argparse.Namespace, deps: Deps) -> MockRequest:
+def read_bio(path: str) -> str:
+    """The bio file: UTF-8 text, not empty, at most 20 KB; anything else is one line, exit 2."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise InputError(f"no such bio file: {path}")
+    data = file.read_bytes()[:BIO_MAX_BYTES + 1]
+    if len(data) > BIO_MAX_BYTES:
+        raise InputError(f"bio file {file.name} is over {BIO_MAX_BYTES // 1000} KB")
+    if b"\x00" in data:
+        raise InputError(f"bio file {file.name} looks binary, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"bio file {file.name} is not UTF-8 text") from exc
+    if not any(ch.isalnum() for ch in text):
+        raise InputError(f"bio file {file.name} is empty")
+    return text.strip()
+
+
+def build_request(args: argparse.Namespace, deps: Deps, bio: str | None = None) -> MockRequest:
     contact: dict[str, Any] = {}
     if args.contact_id is not None:
         found = deps.db.get_contact(args.contact_id)
@@ -100,7 +125,8 @@ def build_request(args: argparse.Namespace, deps: Deps) -> MockRequest:
         contact_role=role, contact_name=args.contact_name or contact.get("name"),
         company=args.company or contact.get("company"), contact_id=args.contact_id,
         minutes=args.minutes, seniority=contact.get("seniority") or None,
-        notes=contact.get("notes") or None,
+        notes=contact.get("notes") or None, bio=bio or contact.get("bio") or None,
+        objective=args.objective, style=args.style,
     )
 
 
@@ -112,6 +138,9 @@ def render_feedback(feedback: Feedback) -> str:
     if feedback.improvements:
         lines.append("To improve:")
         lines += [f"  - {p.text}" for p in feedback.improvements]
+    lines.append(f"Your share of the talking: {feedback.talk_share:.0%}")
+    if feedback.objective is not None:
+        lines.append(f"Objective met: {feedback.objective.met} — {feedback.objective.reason}")
     if feedback.flagged:
         lines.append("Flagged turns:")
         lines += [f"  ! turn {f.turn} [{f.kind}] “{f.text}”: {f.detail}" for f in feedback.flagged]
@@ -134,6 +163,7 @@ def converse(deps: Deps, thread_id: str, lines: Iterable[str], speaker: str,
 
 def run(args: argparse.Namespace) -> int:
     script = read_script(args.script) if args.script else None
+    bio = read_bio(args.bio) if args.bio else None
     deps = deps_from(args)
     try:
         ensure_index(deps)
@@ -145,7 +175,11 @@ def run(args: argparse.Namespace) -> int:
                 raise InputError(f"the rehearsal {args.thread} has ended; start a new one")
             thread_id = args.thread
         else:
-            thread_id = workflow().start_session(deps, build_request(args, deps))
+            request = build_request(args, deps, bio)
+            if bio and args.contact_id is not None:
+                contacts.update_contact(deps.db, args.contact_id, contacts.ContactChange(
+                    fields=contacts.ContactFields(bio=bio)))
+            thread_id = workflow().start_session(deps, request)
             view = workflow().session_view(deps, thread_id)
         assert view is not None
         speaker = view.persona.get("name", "Contact").split()[0]
@@ -155,7 +189,11 @@ def run(args: argparse.Namespace) -> int:
         echo = not args.json or (interactive and sys.stdin.isatty())
         if echo:
             out.write(f"Rehearsing with {view.persona.get('name')}, {view.persona.get('role')} "
-                      f"({view.request['minutes']} min). Thread: {thread_id}\n")
+                      f"({view.request['minutes']} min, {view.persona.get('style', 'warm')}). "
+                      f"Thread: {thread_id}\n")
+            if view.persona.get("working_sections"):
+                out.write("There is no brief for this role: the contact answers from general "
+                          "knowledge of the field.\n")
             if interactive:
                 out.write(f"Type your lines; {END_COMMAND} or Ctrl-D ends and shows feedback.\n")
         lines = script if script is not None else interactive_lines(prompt=sys.stdin.isatty())
@@ -169,7 +207,8 @@ def run(args: argparse.Namespace) -> int:
         "thread_id": thread_id,
         "transcript": final.transcript,
         "feedback": feedback.model_dump(include={"strengths", "improvements", "flagged", "summary",
-                                                 "minutes_used", "minutes_agreed"}),
+                                                 "minutes_used", "minutes_agreed", "talk_share",
+                                                 "objective"}),
     }
     emit(args, payload, render_feedback(feedback))
     return 0

@@ -67,13 +67,15 @@ class ContactFields(BaseModel):
     connection: str | None = Field(default=None, max_length=240)
     notes: str | None = Field(default=None, max_length=4000)
     intro_to: str | None = Field(default=None, max_length=100)
+    bio: str | None = Field(default=None, max_length=20_000,
+                            description="What the user knows about them: path, work, employer")
 
     @field_validator("name", "role", "company", "connection", "intro_to", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
         return _tidy(value)
 
-    @field_validator("notes", mode="before")
+    @field_validator("notes", "bio", mode="before")
     @classmethod
     def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value

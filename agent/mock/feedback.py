@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from agent.mock.state import Feedback, FlaggedTurn, Point, TurnRecord
+from agent.mock.state import Feedback, FlaggedTurn, Objective, Point, TurnRecord
 from agent.text.words import stem, word_count, words
 
 SCREEN_KINDS = ("job_request", "personal_compensation", "confidential_information",
@@ -191,14 +192,76 @@ def _improvements(turns: Sequence[TurnRecord], flags: list[FlaggedTurn]) -> list
     return points
 
 
-def build_feedback(turns: Sequence[TurnRecord], limit: int) -> Feedback:
+TALK_SHARE_MAX = 0.4  # an informational interview is the contact's talk
+LONG_TURN_WORDS = 40
+OBJECTIVE_SERVES = 0.45  # a question serves the objective when this close to it
+OBJECTIVE_ANSWERED = 0.40  # …and the reply answered it when one of its facts is this close
+
+
+def talk_share(transcript: Sequence[dict[str, Any]]) -> float:
+    """The user's share of all words spoken in the rehearsal (0..1)."""
+    mine = sum(word_count(str(m.get("text", ""))) for m in transcript if m.get("role") == "user")
+    theirs = sum(word_count(str(m.get("text", ""))) for m in transcript if m.get("role") != "user")
+    return round(mine / (mine + theirs), 3) if mine + theirs else 0.0
+
+
+def long_turns(turns: Sequence[TurnRecord]) -> list[int]:
+    return [t["index"] for t in turns if word_count(t.get("text", "")) > LONG_TURN_WORDS]
+
+
+def objective_check(objective: str, turns: Sequence[TurnRecord], transcript: Sequence[dict[str, Any]],
+                    encoder: Any) -> Objective:
+    """Did the questions asked serve the one thing the user wanted to learn? Each question is
+    compared with the objective; a serving question counts fully when the contact's answer drew on a
+    fact about it too."""
+    asked = [t for t in turns if t.get("asks")]
+    if not asked:
+        return Objective(met="no", turns=[], reason="No questions were asked.")
+    vectors = encoder.encode([objective, *(t.get("text", "") for t in asked)])
+    goal, sims = vectors[0], vectors[1:] @ vectors[0]
+    serving = [t for t, s in zip(asked, sims, strict=True) if float(s) >= OBJECTIVE_SERVES]
+    if not serving:
+        best = asked[int(sims.argmax())]
+        return Objective(met="no", turns=[], reason=(
+            f"None of the questions went to it; the closest was turn {best['index']} "
+            f"(“{best.get('text', '')[:80]}”). Ask about it directly, early in the call."))
+    answered = []
+    for t in serving:
+        position = 2 * t["index"] + 1
+        facts = transcript[position].get("facts", []) if position < len(transcript) else []
+        if facts and float((encoder.encode([f["text"] for f in facts]) @ goal).max()) >= OBJECTIVE_ANSWERED:
+            answered.append(t["index"])
+    cited = [t["index"] for t in serving]
+    if answered:
+        return Objective(met="yes", turns=cited, reason=(
+            f"Turn {', '.join(map(str, cited))} asked about it, and the answer covered it."))
+    return Objective(met="partly", turns=cited, reason=(
+        f"Turn {', '.join(map(str, cited))} touched on it, but the answers stayed general; ask a "
+        "sharper follow-up about exactly what you want to know."))
+
+
+def build_feedback(turns: Sequence[TurnRecord], limit: int, *,
+                   transcript: Sequence[dict[str, Any]] = (), objective: str | None = None,
+                   encoder: Any | None = None) -> Feedback:
     """Flags, strengths and improvements; the summary is worded separately."""
     flags = check_turns(turns, limit)
     said = _substantive(turns)
     used = float(said[-1].get("minutes_after", 0.0)) if said else 0.0
-    feedback = Feedback(strengths=_strengths(turns, flags, limit),
-                        improvements=_improvements(turns, flags), flagged=flags,
-                        minutes_used=round(used, 1), minutes_agreed=limit)
+    share = talk_share(transcript)
+    improvements = _improvements(turns, flags)
+    if share > TALK_SHARE_MAX:
+        long = long_turns(said)
+        where = f" (longest: turn {', '.join(map(str, long))})" if long else ""
+        improvements.append(Point(
+            text=f"You did {share:.0%} of the talking; let them talk, keep your turns short{where}.",
+            turns=long))
+    goal = objective_check(objective, said, transcript, encoder) if objective and encoder is not None \
+        else None
+    if goal is not None and goal.met != "yes":
+        improvements.append(Point(text=f"Your objective was not fully met: {goal.reason}", turns=goal.turns))
+    feedback = Feedback(strengths=_strengths(turns, flags, limit), improvements=improvements,
+                        flagged=flags, minutes_used=round(used, 1), minutes_agreed=limit,
+                        talk_share=share, objective=goal)
     feedback.summary = template_summary(feedback, questions=sum(bool(t.get("asks")) for t in said))
     return feedback
 

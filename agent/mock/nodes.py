@@ -13,10 +13,12 @@ prefix and only the new turn is processed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 from pydantic import BaseModel, Field
@@ -25,26 +27,49 @@ import prompts
 from agent.deps import Deps
 from agent.errors import ModelError
 from agent.mock.clock import exchange_minutes
+from agent.mock.facts import (
+    Fact,
+    FactBank,
+    FactFinder,
+    SectionSearch,
+    bio_facts,
+    brief_bank,
+)
 from agent.mock.feedback import build_feedback, summary_facts, summary_problems
+from agent.mock.grounding import extractive_reply, grounding_problems
 from agent.mock.persona import (
-    BriefIndex,
+    DECLINE,
+    DEFAULT_SECTION,
+    GENERIC_ROLE,
+    SECTION_FOR,
     RoleBrief,
     advice_from,
     asks_company_inside,
-    brief_digest,
     brief_for,
     build_persona,
     referral_slots,
     template_reply,
+    working_brief,
 )
 from agent.mock.state import MAX_TURN_CHARS, Feedback, MockState, TurnRecord
-from agent.mock.turns import NAMED_INTRO, TurnReader, load_priority
+from agent.mock.styles import Style, deflects, facts_for_turn, good_question, style_for
+from agent.mock.topics import TopicReader, sections_for
+from agent.mock.turns import (
+    NAMED_INTRO,
+    PURPOSE_CLAUSE,
+    PURPOSE_LEAD,
+    TurnReader,
+    load_priority,
+    question_part,
+)
 from agent.mock.validate import early_stop, reply_problems, tidy_reply
+from agent.text.grammar import article
+from agent.text.notes import split_sentences
 from agent.text.words import sentences, word_count
 from agent.workflow import Context, emit
 
 ReaderFactory = Callable[[dict[str, Any]], TurnReader]
-REPLY_MAX_TOKENS = 80
+ANSWERS_KEPT = 30
 HISTORY_TOKEN_BUDGET = 1500
 HISTORY_TOKEN_TARGET = 1000
 STOP = ["<|im_end|>", "\n\n", "\nUser:", "\nYou:"]
@@ -79,27 +104,26 @@ def default_reader_factory(deps: Deps) -> ReaderFactory:
 class PromptLayout(Protocol):
     """How one turn's request to the model is laid out (the benchmark swaps in another)."""
 
-    def user_content(self, persona: dict[str, Any], line: str) -> str: ...
+    def user_content(self, persona: dict[str, Any], line: str, facts: list[Fact]) -> str: ...
 
-    def request(self, state: MockState, index: BriefIndex, question_vector: Any, used: list[str],
-                messages: list[dict[str, str]], sent_user: str) -> list[dict[str, str]]: ...
+    def request(self, state: MockState, facts: list[Fact], messages: list[dict[str, str]],
+                sent_user: str) -> list[dict[str, str]]: ...
 
 
 class StableLayout:
     """The persona's system prompt is fixed for the session and earlier turns are never
-    re-rendered, so llama.cpp reuses the cached prefix and processes only the new turn."""
+    re-rendered, so llama.cpp reuses the cached prefix and processes only the new turn (its line
+    and the facts that answer it)."""
 
-    def user_content(self, persona: dict[str, Any], line: str) -> str:
-        return persona_messages(persona, line)[1]["content"]
+    def user_content(self, persona: dict[str, Any], line: str, facts: list[Fact]) -> str:
+        return persona_messages(persona, line, facts)[1]["content"]
 
-    def request(self, state: MockState, index: BriefIndex, question_vector: Any, used: list[str],
-                messages: list[dict[str, str]], sent_user: str) -> list[dict[str, str]]:
+    def request(self, state: MockState, facts: list[Fact], messages: list[dict[str, str]],
+                sent_user: str) -> list[dict[str, str]]:
         return [*messages, {"role": "user", "content": sent_user}]
 
 
 @dataclass(frozen=True)
-
-
 class MockContext(Context):
     """The run's context: the deps, how a user turn is read, and how prompts are laid out."""
 
@@ -114,25 +138,20 @@ class MockContext(Context):
 def role_line(persona: dict[str, Any]) -> str:
     role = persona["role"]
     role = role[:1].lower() + role[1:] if len(role) > 1 and role[1].islower() else role
-    article = "an" if role[:1].lower() in "aeiou" else "a"
     company = f" at {persona['company']}" if persona.get("company") else ""
-    return f"{article} {role}{company}"
+    return f"{article(role)} {role}{company}"
 
 
-def persona_notes(persona: dict[str, Any]) -> str:
-    if persona.get("notes"):
-        return str(persona["notes"])
-    return {
-        "junior": "You are early in your career, about two years into the role.",
-        "senior": "You have more than ten years of experience and mentor others.",
-    }.get(persona["seniority"], "You have about six years of experience in the role.")
+def facts_block(facts: list[Fact]) -> str:
+    return "\n".join(f"- {f['text']}" for f in facts) or "- (nothing specific: answer briefly and kindly)"
 
 
-def persona_messages(persona: dict[str, Any], line: str) -> list[dict[str, str]]:
+def persona_messages(persona: dict[str, Any], line: str, facts: list[Fact]) -> list[dict[str, str]]:
     """[system, user] for the stable layout; the system part never changes within a session."""
+    style = style_for(persona.get("style"))
     return prompts.load("mock_persona").messages(
-        name=persona["name"], role_line=role_line(persona), notes=persona_notes(persona),
-        digest=brief_digest(brief_for(persona)), line=line,
+        name=persona["name"], role_line=role_line(persona), manner=style.description,
+        sentences=style.sentences, line=line, facts=facts_block(facts),
     )
 
 
@@ -160,8 +179,47 @@ def user_name(turns: list[TurnRecord]) -> str:
     return ""
 
 
-def brief_index(deps: Deps, brief: RoleBrief) -> BriefIndex:
-    return deps.cached(f"mock_brief_index:{brief.source}", lambda: BriefIndex(brief, deps.encoder))
+def user_goal(request: dict[str, Any], turns: list[TurnRecord]) -> str:
+    """What the user is after, in their words: the stated objective, else the purpose they gave
+    when introducing themselves ('exploring data analysis in healthcare')."""
+    if request.get("objective"):
+        text = str(request["objective"]).strip().rstrip(".")
+        return f"trying to learn {text[:1].lower()}{text[1:]}" if not PURPOSE_LEAD.match(text) else text
+    for t in turns[:3]:
+        match = PURPOSE_CLAUSE.search(t.get("text", ""))
+        if match:
+            return match.group(1).strip().rstrip(".,;")
+    return ""
+
+
+def brief_sections(persona: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """The sections the contact answers from, and how facts from them are cited."""
+    if persona.get("working_sections"):
+        return dict(persona["working_sections"]), "general knowledge of the field"
+    return dict(brief_for(persona).sections), "role brief"
+
+
+def fact_finder(deps: Deps, persona: dict[str, Any]) -> FactFinder:
+    """Facts for this contact: the bio (encoded once per session), the brief (once per process)."""
+    sections, label = brief_sections(persona)
+    source = str(persona.get("brief_source"))
+    key = "working:" + persona["role"] if persona.get("working_sections") else source
+    bank = deps.cached(f"mock_brief_facts:{key}", lambda: brief_bank(deps.encoder, sections, label))
+    bio = persona.get("bio_facts") or []
+    bio_bank = deps.cached(f"mock_bio_facts:{hash(tuple(f['text'] for f in bio))}",
+                           lambda: FactBank.of(deps.encoder, bio)) if bio else None
+    search = None if persona.get("working_sections") else chroma_section_search(deps, source)
+    return FactFinder(bank, bio_bank, search, persona.get("company"))
+
+
+def chroma_section_search(deps: Deps, source: str) -> SectionSearch:
+    """The brief's sections nearest a question, from Chroma's `roles` collection."""
+
+    def search(vector: np.ndarray, k: int) -> list[str]:
+        hits = deps.vectors.query_vector("roles", vector, k=k, where={"source": source})
+        return [str(h.metadata.get("section", "")) for h in hits]
+
+    return search
 
 
 def open_session(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
@@ -171,12 +229,20 @@ def open_session(state: MockState, runtime: Runtime[MockContext]) -> dict[str, A
     if request.get("contact_id"):
         contact = deps.db.get_contact(int(request["contact_id"]))
     persona = build_persona(request, contact, deps.encoder).as_dict()
-    system = persona_messages(persona, "")[0]
+    if persona["brief_role"] == GENERIC_ROLE:
+        persona["working_sections"] = working_brief(persona["role"], deps.encoder)
+    persona["bio_facts"] = bio_facts(request.get("bio") or (contact or {}).get("bio"), persona["name"])
+    system = persona_messages(persona, "", [])[0]
     runtime.context.readers(request).warm()
-    brief_index(deps, brief_for(persona))
+    fact_finder(deps, persona)
+    topic_reader(deps)
     return {"persona": persona, "messages": [system], "transcript": [], "turns": [],
-            "clock": {"elapsed": 0.0, "notice": False, "extra": 0}, "used_sections": [],
-            "pending": None, "ended": False}
+            "clock": {"elapsed": 0.0, "notice": False, "extra": 0},
+            "answers": [], "opened_up": False, "pending": None, "ended": False}
+
+
+def topic_reader(deps: Deps) -> TopicReader:
+    return deps.cached("mock_topic_reader", lambda: TopicReader.build(deps.encoder))  # type: ignore[no-any-return]
 
 
 def await_user_turn(state: MockState) -> dict[str, Any]:
@@ -198,6 +264,7 @@ def classify_turn(state: MockState, runtime: Runtime[MockContext]) -> dict[str, 
 
 
 def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
+    context = runtime.context
     turns = list(state["turns"])
     record: TurnRecord = dict(turns[-1])  # type: ignore[assignment]
     persona, request = state["persona"], state["request"]
@@ -205,23 +272,35 @@ def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[st
     brief = brief_for(persona)
     index = record["index"]
     seed = f"{persona['name']}|{index}"
-    used = list(state.get("used_sections", []))
-    route, reply = choose_route(record, state.get("transcript", []), turns, persona, brief,
-                                clock, seed)
+    answers = list(state.get("answers", []))
+    route, reply, facts = choose_route(record, state.get("transcript", []), turns, persona, brief,
+                                       clock, seed, request, answers)
     origin = "template"
     user_line = record["text"] or "…"
     messages = list(state["messages"])
-    layout = runtime.context.layout
-    sent_user = layout.user_content(persona, user_line)
-    if route == "answer":
-        reply, origin, heading = answer_in_persona(runtime.context, state, record, sent_user, messages, used,
-                                                   seed)
-        if heading:
-            used.append(heading)
-    elif route == "one_more":
-        reply, origin, heading = answer_in_persona(runtime.context, state, record, sent_user, messages, used,
-                                                   seed)
-        reply = template_reply("one_more", seed) + reply
+    opened_up = bool(state.get("opened_up"))
+    sent_user = context.layout.user_content(persona, user_line, [])
+    if route in ("answer", "one_more", "greet_answer"):
+        style = style_for(persona.get("style"))
+        question = question_part(record["text"])
+        if deflects(style, question):
+            route = "guarded_deflect"
+        elif style.name == "guarded" and good_question(question):
+            opened_up = True
+        count = 1 if route == "guarded_deflect" else facts_for_turn(style, question, opened_up)
+        facts = plan_facts(context.deps, persona, question, answers, count)
+        sent_user = context.layout.user_content(persona, user_line, facts)
+        answer, origin = answer_in_persona(context, state, record, question, sent_user, messages, facts,
+                                           seed, style)
+        if route == "guarded_deflect":
+            answer = template_reply("guarded_deflect", seed) + _lower_start(answer)
+        if style.name == "busy" and not any(a.get("busy_said") for a in answers):
+            answer = template_reply("busy_note", seed) + _lower_start(answer)
+        lead = {"one_more": template_reply("one_more", seed),
+                "greet_answer": template_reply("greet_short", seed, user=user_name(turns))}.get(route, "")
+        reply = lead + answer
+        answers.append({"turn": index, "question": question, "facts": facts,
+                        "busy_said": style.name == "busy"})
     minutes = exchange_minutes(record["text"], reply, asks=bool(record.get("asks")))
     elapsed = round(clock["elapsed"] + minutes, 2)
     limit = int(request["minutes"])
@@ -236,94 +315,137 @@ def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[st
     history = trim_history([*messages, {"role": "user", "content": sent_user},
                             {"role": "assistant", "content": reply}])
     transcript = [*state.get("transcript", []), {"role": "user", "text": record["text"]},
-                  {"role": "contact", "text": reply}]
+                  {"role": "contact", "text": reply, "facts": facts}]
     emit({"type": "reply", "turn": index, "text": reply, "origin": origin, "route": route,
-           "elapsed": elapsed, "limit": limit})
+          "elapsed": elapsed, "limit": limit, "facts": facts})
     return {"turns": turns, "transcript": transcript, "messages": history, "clock": clock,
-            "used_sections": used[-3:], "pending": None}
+            "answers": answers[-ANSWERS_KEPT:], "opened_up": opened_up, "pending": None}
 
 
-def choose_route(record: TurnRecord, transcript: list[dict[str, str]], turns: list[TurnRecord],
-                 persona: dict[str, Any], brief: RoleBrief, clock: dict[str, Any],
-                 seed: str) -> tuple[str, str]:
-    """Which behaviour this turn calls for, with its template text ('' = the model answers)."""
+def plan_facts(deps: Deps, persona: dict[str, Any], question: str, answers: list[dict[str, Any]],
+               count: int) -> list[Fact]:
+    """The facts that answer this question: its topic, then the finder's ranking (an earlier
+    answer to the same question first, so the contact stays consistent)."""
+    vector = deps.encoder.encode([question])[0]
+    topic = topic_reader(deps).topic(question, vector)
+    earlier = []
+    if answers:
+        vectors = deps.encoder.encode([a["question"] for a in answers])
+        earlier = [(vectors[i], a["facts"], a["turn"]) for i, a in enumerate(answers) if a["facts"]]
+    return fact_finder(deps, persona).find(vector, sections_for(topic, question), count, earlier, question)
+
+
+def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: list[TurnRecord],
+                 persona: dict[str, Any], brief: RoleBrief, clock: dict[str, Any], seed: str,
+                 request: dict[str, Any], answers: list[dict[str, Any]]) -> tuple[str, str, list[Fact]]:
+    """Which conversational move this turn calls for, its template text ('' = the facts are worded
+    as an answer) and the facts a template reply uses."""
     kind = record["kind"]
     if kind in ("empty", "gibberish"):
-        return kind, template_reply(kind, seed)
-    closing = record.get("wrap_up") or (record.get("thanks") and not record.get("asks"))
+        return kind, template_reply(kind, seed), []
+    opening = record["index"] == 0 or bool(record.get("greeting") or record.get("self_intro"))
+    closing = record.get("wrap_up") or (record.get("thanks") and not record.get("asks") and not opening)
     if closing:
-        return "goodbye", template_reply("goodbye", seed)
+        return "goodbye", template_reply("goodbye", seed), []
     if clock.get("notice") and clock.get("extra", 0) >= EXTRA_TURNS_AFTER_TIME:
-        return "hard_stop", template_reply("hard_stop", seed)
+        return "hard_stop", template_reply("hard_stop", seed), []
     screen = record.get("screen")
     if screen and screen.get("verdict") == "flag" and screen.get("category"):
         category = str(screen["category"])
         company_of = f" to {persona['company']}" if persona.get("company") else ""
-        return f"decline_{category}", template_reply(
-            category, seed, advice=advice_from(brief, category), company_of=company_of)
+        advice = advice_from(brief, category)
+        facts = [{"text": advice, "source": f"role brief: {SECTION_FOR.get(category, DEFAULT_SECTION)}"}]
+        used = facts if "{advice}" in DECLINE.get(category, ("",))[0] else []
+        return f"decline_{category}", template_reply(category, seed, advice=advice,
+                                                     company_of=company_of), used
     if record.get("referral_ask"):
-        text = template_reply("referral", seed, **referral_slots(brief, seed))
-        return "referral", text + " " + template_reply("name_permission", seed)
+        slots = referral_slots(brief, seed, persona.get("name", ""), user_goal(request, turns))
+        text = template_reply("referral", seed, **slots)
+        fact = {"text": slots["who"].split(" Since you")[0],
+                "source": "role brief: Good people to talk to next"}
+        return "referral", text + " " + template_reply("name_permission", seed), [fact]
     if record.get("name_permission"):
-        return "name_permission", template_reply("name_permission", seed)
+        return "name_permission", template_reply("name_permission", seed), []
     if persona.get("seniority") == "junior" and asks_company_inside(record["text"]):
-        return "too_junior", template_reply("too_junior", seed,
-                                            advice=advice_from(brief, "too_junior"))
+        advice = advice_from(brief, "too_junior")
+        return "too_junior", template_reply("too_junior", seed, advice=advice), [
+            {"text": advice, "source": "role brief: A typical week"}]
     repeat_of = record.get("repeat_of")
     if repeat_of is not None:
+        first = next((a for a in answers if a["turn"] == repeat_of and a["facts"]), None)
+        if first is not None:
+            recap = extractive_reply(first["facts"], limit=2)
+            return "repeat", template_reply("repeat", seed, recap=recap), list(first["facts"])
         earlier = _contact_reply_to(transcript, repeat_of)
-        recap = (sentences(earlier)[0] if earlier else "it depends a lot on the team.")
-        return "repeat", template_reply("repeat", seed, recap=recap)
-    if not record.get("asks") and (record.get("greeting") or record.get("self_intro")):
-        return "greeting", template_reply("greeting", seed, user=user_name(turns))
+        recap = sentences(earlier)[0] if earlier else "it depends a lot on the team."
+        return "repeat", template_reply("repeat", seed, recap=recap), []
+    if opening and (record.get("greeting") or record.get("self_intro")):
+        if not record.get("asks"):
+            kind = "greeting_busy" if persona.get("style") == "busy" else "greeting"
+            return "greeting", template_reply(kind, seed, user=user_name(turns),
+                                              minutes=str(request.get("minutes", 20))), []
+        return "greet_answer", "", []
     if clock.get("notice"):
-        return "one_more", ""
-    return "answer", ""
+        return "one_more", "", []
+    return "answer", "", []
 
 
-def _contact_reply_to(transcript: list[dict[str, str]], index: int) -> str:
+def _lower_start(text: str) -> str:
+    return text if re.match(r"I\b|[A-Z]{2}", text) else text[:1].lower() + text[1:]
+
+
+def _contact_reply_to(transcript: list[dict[str, Any]], index: int) -> str:
     position = 2 * index + 1
-    return transcript[position]["text"] if position < len(transcript) else ""
+    return str(transcript[position]["text"]) if position < len(transcript) else ""
 
 
-def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord, sent_user: str,
-                      messages: list[dict[str, str]], used: list[str],
-                      seed: str) -> tuple[str, str, str]:
-    """The model's streamed answer if it passes the validators, else the brief's answer."""
+def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord, question: str,
+                      sent_user: str, messages: list[dict[str, str]], facts: list[Fact], seed: str,
+                      style: Style) -> tuple[str, str]:
+    """The model's streamed wording of the facts if every claim in it is backed by them and it
+    passes the validators; else the contact says the best facts themselves."""
     deps = context.deps
-    persona = state["persona"]
-    brief = brief_for(persona)
-    index = brief_index(deps, brief)
-    question = record["text"]
-    qvec = deps.encoder.encode([question])[0]
-    request_messages = context.layout.request(state, index, qvec, used, messages, sent_user)
+    request_messages = context.layout.request(state, facts, messages, sent_user)
     buffer = ""
     try:
-        for delta in deps.llm.stream(request_messages, max_tokens=REPLY_MAX_TOKENS,
-                                     temperature=0.5, stop=STOP):
+        for delta in deps.llm.stream(request_messages, max_tokens=style.max_tokens,
+                                     temperature=0.4, stop=STOP):
             buffer += delta
             emit({"type": "delta", "turn": record["index"], "text": tidy_reply(buffer, complete=False)})
             if early_stop(buffer):
                 break
     except ModelError:
         buffer = ""
-    reply = tidy_reply(buffer)
+    reply = _sentences_at_most(tidy_reply(buffer), style.sentences)
     earlier_user = [t.get("text", "") for t in state["turns"]]
-    problems = reply_problems(reply, question=question, user_lines=earlier_user,
-                              user_name=user_name(state["turns"]).lstrip(", "))
+    name = user_name(state["turns"]).lstrip(", ")
+    problems = reply_problems(reply, question=question, user_lines=earlier_user, user_name=name)
+    problems += grounding_problems(reply, facts, record["text"], allowed=[name] if name else [])
     if not problems and word_count(question) >= 3:
-        relevance = float(deps.encoder.encode([reply])[0] @ qvec)
-        if relevance < MIN_RELEVANCE:
+        vectors = deps.encoder.encode([reply, question])
+        if float(vectors[0] @ vectors[1]) < MIN_RELEVANCE:
             problems.append("off_topic")
     if not problems:
-        return reply, "model", ""
-    fallback, heading = index.answer(qvec, used, seed, question)
-    return fallback, "template", heading
+        return reply, "model"
+    fallback = extractive_reply(facts, opener=_pick_opener(seed), limit=max(1, style.facts))
+    return fallback or template_reply("no_facts", seed), "template"
+
+
+def _sentences_at_most(text: str, limit: int) -> str:
+    said = split_sentences(text)
+    return " ".join(said[:limit]) if len(said) > limit else text
+
+
+def _pick_opener(seed: str) -> str:
+    return template_reply("opener", seed)
 
 
 def finish(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
     deps = runtime.context.deps
-    feedback = build_feedback(state.get("turns", []), int(state["request"]["minutes"]))
+    request = state["request"]
+    feedback = build_feedback(state.get("turns", []), int(request["minutes"]),
+                              transcript=state.get("transcript", []),
+                              objective=request.get("objective"), encoder=deps.encoder)
     word_summary(deps, feedback)
     return {"feedback": feedback.model_dump(), "ended": True}
 

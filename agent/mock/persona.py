@@ -38,6 +38,7 @@ REFERRAL_NAMES = (
     "Aisha Karim", "Jonas Lindqvist", "Rosa Delgado", "Kenji Watanabe", "Nadia Haddad",
     "Owen Gallagher", "Ines Costa", "Marcus Reid", "Hana Novak", "Elif Demir",
 )
+DEFAULT_SECTION = "How people get into it"
 SECTION_FOR = {
     "job_request": "How people get into it",
     "personal_compensation": "Typical pay in the field",
@@ -112,6 +113,40 @@ def match_brief(role: str, encoder: Any | None = None, min_similarity: float = 0
     return generic_brief()
 
 
+WORKING_BRIEF_MIN_SIMILARITY = 0.45
+SPECIFIC = re.compile(r"\d|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b|\b[A-Z]{2,}\b")
+
+
+def has_brief(role: str, encoder: Any | None = None) -> bool:
+    return match_brief(role, encoder).role != GENERIC_ROLE
+
+
+def working_brief(role: str, encoder: Any) -> dict[str, str]:
+    """A brief for a role the project has none for, built at session start: the general brief's
+    sections, plus sentences from the nearest briefs that name nothing specific to their own field
+    (no role words, numbers, products or organisations). The contact then speaks from general
+    knowledge of the field and never from invented specifics."""
+    general = generic_brief()
+    sections = {h: body for h, body in general.sections.items()}
+    briefs = [b for b in load_briefs() if b.role != GENERIC_ROLE]
+    labels = [f"{b.role} ({', '.join(b.aliases)})" for b in briefs]
+    vectors = encoder.encode([base_role(role), *labels])
+    scores = vectors[1:] @ vectors[0]
+    for index in np.argsort(-scores)[:2]:
+        if float(scores[index]) < WORKING_BRIEF_MIN_SIMILARITY:
+            break
+        brief = briefs[int(index)]
+        own_words = {w for n in _names(brief) for w in n.split() if len(w) > 3}
+        for heading, body in brief.sections.items():
+            if heading not in sections or heading == "Good people to talk to next":
+                continue
+            portable = [s for s in sentences(_flatten(body))
+                        if not SPECIFIC.search(s) and not own_words & set(normalise(s).split())]
+            if portable:
+                sections[heading] = sections[heading] + "\n\n" + portable[0]
+    return sections
+
+
 def infer_seniority(role: str, given: str | None = None) -> str:
     if given:
         return given.strip().lower()
@@ -138,19 +173,6 @@ def _flatten(text: str) -> str:
     return " ".join(prose)
 
 
-def brief_digest(brief: RoleBrief, max_words: int = 150) -> str:
-    """A short first-person summary of the brief for the persona's system prompt."""
-    parts = []
-    for heading in ("How people get into it", "A typical week", "Skills that matter",
-                    "What people like most", "What is hard", "Where the field is heading"):
-        text = _first_sentences(brief.section(heading), 1)
-        if text:
-            parts.append(f"{heading}: {text}")
-    digest = "\n".join(parts)
-    tokens = digest.split(" ")
-    return " ".join(tokens[:max_words]) if len(tokens) > max_words else digest
-
-
 @dataclass(frozen=True)
 class Persona:
     """Who the contact is in this rehearsal."""
@@ -162,6 +184,7 @@ class Persona:
     notes: str
     brief_role: str
     brief_source: str
+    style: str = "warm"
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -186,6 +209,7 @@ def build_persona(request: dict[str, Any], contact: dict[str, Any] | None,
         notes=" ".join(notes.split()[:60]),
         brief_role=brief.role,
         brief_source=brief.source,
+        style=str(request.get("style") or "warm"),
     )
 
 
@@ -251,12 +275,23 @@ EMPTY = ("Sorry, I didn't catch that. Go ahead whenever you're ready.",
 GIBBERISH = ("Sorry, I didn't quite follow that. Could you say it another way?",
              "I'm not sure I understood. What would you like to know?")
 GREETING = ("Nice to meet you{user}! Happy to help. What would you like to know?",
-            "Great to meet you{user}. I've got some time, so fire away with your questions.")
+            "Great to meet you{user}. I've set some time aside, so what would you like to know?")
+GREETING_BUSY = ("Nice to meet you{user}. I only have about {minutes} minutes today, so let's dive "
+                 "straight in: what would you like to know?",
+                 "Hi{user}, good to meet you. I'm a bit pressed for time, so go ahead with your first "
+                 "question.")
+GREET_SHORT = ("Nice to meet you{user}, and happy to help. ", "Great to meet you{user}. ")
+BUSY_NOTE = ("I only have a few minutes, so briefly: ", "Quick answer, since I'm short on time: ")
+GUARDED_DEFLECT = ("I'd rather not go into how things work inside my organisation. Speaking generally, ",
+                   "That's not something I'd discuss about my own employer. In general terms, ")
+NO_FACTS = ("That's a good question, and honestly I'm not the best person to answer it. What else "
+            "can I help with?",)
 GOODBYE = ("You're very welcome, it was nice talking with you. Good luck, and do let me know how "
            "it goes.",
            "My pleasure. Keep me posted on how things go, and feel free to send me a note if "
            "something else comes up.")
-REPEAT = ("I think we covered that a moment ago: {recap} Was there something else you wanted to know?",)
+REPEAT = ("As I said a moment ago: {recap} Was there something else you wanted to know?",
+          "Like I mentioned: {recap} Is there another side of it you'd like to hear about?")
 NAME_OK = ("Yes, of course, feel free to mention that we spoke.",
            "Sure, you can tell them I suggested you get in touch.")
 REFERRAL = ("You should talk to {name}, {who}", "One person comes to mind: {name}, {who}")
@@ -273,93 +308,34 @@ def template_reply(kind: str, seed: str, **slots: str) -> str:
     table: dict[str, tuple[str, ...]] = {
         "empty": EMPTY, "gibberish": GIBBERISH, "greeting": GREETING, "goodbye": GOODBYE,
         "repeat": REPEAT, "name_permission": NAME_OK, "referral": REFERRAL, "time_note": TIME_NOTE,
-        "one_more": ONE_MORE, "hard_stop": HARD_STOP, **DECLINE,
+        "one_more": ONE_MORE, "hard_stop": HARD_STOP, "greeting_busy": GREETING_BUSY,
+        "greet_short": GREET_SHORT, "busy_note": BUSY_NOTE, "guarded_deflect": GUARDED_DEFLECT,
+        "opener": OPENERS, "no_facts": NO_FACTS, **DECLINE,
     }
     return _pick(table[kind], seed).format(**slots)
 
 
 def advice_from(brief: RoleBrief, kind: str) -> str:
-    text = _first_sentences(brief.section(SECTION_FOR.get(kind, "How people get into it")), 2)
+    text = _first_sentences(brief.section(SECTION_FOR.get(kind, DEFAULT_SECTION)), 2)
     return text or _first_sentences(generic_brief().section("How people get into it"), 2)
 
 
-def referral_slots(brief: RoleBrief, seed: str) -> dict[str, str]:
-    """A plausible name and who they are, from the brief's 'Good people to talk to next'."""
+def referral_slots(brief: RoleBrief, seed: str, contact_name: str = "", goal: str = "") -> dict[str, str]:
+    """A plausible name and who they are, from the brief's 'Good people to talk to next'.
+
+    The name never shares a first or last name with the contact (nobody refers you to
+    themselves), and when the user said what they are exploring, the reason ties to it.
+    """
     lines = [re.sub(r"^[-*+•]\s+", "", ln.strip()) for ln in brief.section(
         "Good people to talk to next").splitlines() if re.match(r"^\s*[-*+•]\s", ln)]
     lines = lines or ["Someone a few years ahead of you on a similar path."]
     who = _pick(tuple(lines), seed + "who").rstrip(".")
     who = _lower_first(who)
-    return {"name": _pick(REFERRAL_NAMES, seed), "who": f"{who}."}
+    own = {part.lower() for part in contact_name.split() if len(part) > 1}
+    names = tuple(n for n in REFERRAL_NAMES if not own & {p.lower() for p in n.split()})
+    reason = f" Since you're {goal}, they'd be a good next conversation." if goal else ""
+    return {"name": _pick(names, seed), "who": f"{who}.{reason}"}
 
 
 def asks_company_inside(text: str) -> bool:
     return bool(COMPANY_INSIDE.search(text))
-
-
-SECTION_QUESTIONS = {
-    "How people get into it": "How did you get into this line of work? What advice would you give "
-                              "someone starting out, and what should they do first?",
-    "A typical week": "What does a typical day or week look like for you?",
-    "Skills that matter": "Which skills, tools or training matter most for someone starting out?",
-    "What people like most": "What do you enjoy most about the work?",
-    "What is hard": "What do you like least? What is hardest or most frustrating?",
-    "Where the field is heading": "How is the field changing? Where is it heading, what trends?",
-    "Typical pay in the field": "What is the typical salary range in the field?",
-}
-HEADING_WEIGHT = 0.6
-CUE_BOOST = 0.2
-# MiniLM barely tells "like most" from "like least"; sharp words settle it.
-SECTION_CUES = {
-    "What is hard": re.compile(r"\b(least|hardest|worst|frustrat\w*|downsides?|challeng\w*|difficult|"
-                               r"hard part|struggle)\b", re.IGNORECASE),
-    "What people like most": re.compile(r"\b(enjoy\w*|favou?rite|rewarding|best part|like most|"
-                                        r"love about)\b", re.IGNORECASE),
-    "Typical pay in the field": re.compile(r"\b(salar\w*|pay|earn\w*|compensation|wages?)\b",
-                                           re.IGNORECASE),
-    "Where the field is heading": re.compile(r"\b(trends?|future|chang\w*|heading|next few years|"
-                                             r"evolv\w*)\b", re.IGNORECASE),
-}
-
-
-class BriefIndex:
-    """Sections of one brief, to find the one that best answers a question.
-
-    A section is scored by the question's similarity to the questions that section answers and
-    to the section's own text; the first is sharper for short questions, the second for specific
-    ones.
-    """
-
-    def __init__(self, brief: RoleBrief, encoder: Any) -> None:
-        self.brief = brief
-        self.headings = [h for h in brief.sections if h in SECTION_QUESTIONS]
-        self.section_vectors = encoder.encode([f"{h}\n{brief.sections[h]}" for h in self.headings])
-        self.question_vectors = encoder.encode([SECTION_QUESTIONS[h] for h in self.headings])
-
-    def scores(self, question_vector: np.ndarray, question: str = "") -> np.ndarray:
-        scores = (HEADING_WEIGHT * (self.question_vectors @ question_vector)
-                  + (1 - HEADING_WEIGHT) * (self.section_vectors @ question_vector))
-        for i, heading in enumerate(self.headings):
-            cue = SECTION_CUES.get(heading)
-            if cue is not None and question and cue.search(question):
-                scores[i] += CUE_BOOST
-        return scores
-
-    def best(self, question_vector: np.ndarray, used: list[str], question: str = "") -> tuple[str, float]:
-        """The best section, unless it was just used and another one is nearly as good."""
-        scores = self.scores(question_vector, question)
-        order = [int(i) for i in np.argsort(-scores)]
-        first = order[0]
-        if used and self.headings[first] == used[-1] and len(order) > 1:
-            second = order[1]
-            if float(scores[second]) >= float(scores[first]) - 0.05:
-                return self.headings[second], float(scores[second])
-        return self.headings[first], float(scores[first])
-
-    def answer(self, question_vector: np.ndarray, used: list[str], seed: str,
-               question: str = "") -> tuple[str, str]:
-        """A two-sentence answer from the best section, and the heading it came from."""
-        heading, _ = self.best(question_vector, used, question)
-        body = _first_sentences(self.brief.section(heading), 2)
-        opener = _pick(OPENERS, seed)
-        return (opener + _lower_first(body) if opener and body else body), heading

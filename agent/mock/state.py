@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from agent.text.fields import OptionalText, RequiredText
 
@@ -21,6 +21,7 @@ FlagKind = Literal[
 TurnKind = Literal["empty", "gibberish", "question", "statement"]
 Priority = Literal["core", "minor", "web"]
 MAX_TURN_CHARS = 1000
+BIO_MAX_BYTES = 20_000
 
 
 class MockRequest(BaseModel):
@@ -32,7 +33,21 @@ class MockRequest(BaseModel):
     contact_id: int | None = Field(default=None, ge=1, description="A saved contact to take notes from")
     minutes: int = Field(default=20, ge=5, le=60, description="The agreed length of the call")
     seniority: OptionalText = Field(default=None, max_length=40, description="junior, mid-level, senior...")
-    notes: OptionalText = Field(default=None, max_length=1500, description="What the user knows about them")
+    notes: OptionalText = Field(default=None, max_length=1500, description="The user's notes on them")
+    bio: str | None = Field(default=None, max_length=BIO_MAX_BYTES,
+                            description="What the user knows about this person; the contact's own facts")
+    objective: OptionalText = Field(default=None, max_length=300,
+                                    description="The one thing the user most wants to learn")
+    style: Literal["warm", "busy", "guarded"] = Field(default="warm", description="How the contact talks")
+
+    @field_validator("bio", mode="before")
+    @classmethod
+    def _bio_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("the bio contains binary data")
+            return value.strip() or None
+        return value
 
 
 class ScreenView(TypedDict):
@@ -80,6 +95,14 @@ class FlaggedTurn(BaseModel):
     detail: str = Field(..., description="Why it is flagged and what to do instead")
 
 
+class Objective(BaseModel):
+    """Whether the questions asked served the one thing the user wanted to learn."""
+
+    met: Literal["yes", "partly", "no"]
+    turns: list[int] = Field(default_factory=list, description="User turns that served it")
+    reason: str
+
+
 class Feedback(BaseModel):
     strengths: list[Point] = Field(default_factory=list)
     improvements: list[Point] = Field(default_factory=list)
@@ -88,6 +111,8 @@ class Feedback(BaseModel):
     summary_origin: Literal["model", "template"] = "template"
     minutes_used: float = 0.0
     minutes_agreed: int = 20
+    talk_share: float = Field(0.0, ge=0.0, le=1.0, description="The user's share of all words spoken")
+    objective: Objective | None = None
 
 
 class MockState(TypedDict, total=False):
@@ -99,5 +124,6 @@ class MockState(TypedDict, total=False):
     pending: str | None
     ended: bool
     clock: dict[str, Any]
-    used_sections: list[str]
+    answers: list[dict[str, Any]]
+    opened_up: bool
     feedback: dict[str, Any]

@@ -39,6 +39,13 @@ PURPOSE = re.compile(
     r"switch\w* (?:in)?to|mov(?:e|ing) into|transition\w*|trying to (?:learn|understand|decide))\b",
     re.IGNORECASE,
 )
+# The purpose clause of a self-introduction: "… a nurse exploring UX research" → "exploring UX research".
+PURPOSE_CLAUSE = re.compile(
+    r"\b((?:exploring|interested in|curious about|thinking about|looking into|considering|hoping to|"
+    r"trying to|moving into|switching (?:in)?to|transitioning (?:in)?to|learning about)\b[^.?!]{3,80})",
+    re.IGNORECASE)
+PURPOSE_LEAD = re.compile(r"^(exploring|interested|curious|thinking|looking|considering|hoping|trying|"
+                          r"moving|switching|transitioning|learning)\b", re.IGNORECASE)
 THANKS = re.compile(r"\b(thank(?:s| you)|thx|appreciate[sd]?|grateful|cheers)\b", re.IGNORECASE)
 REFERRAL_ASK = re.compile(
     r"\b(anyone|anybody|someone|somebody|who) else\b|"

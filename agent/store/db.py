@@ -113,6 +113,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (kind, encoder, source)
     );
     """,
+    # What the user knows about a contact (their path, work, employer): the mock contact answers
+    # from it, the questions and the outreach draft draw on it.
+    """
+    ALTER TABLE contacts ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 
@@ -199,7 +204,7 @@ class Database:
             )
 
     # Contacts (core columns; the dashboard adds its own tables by migration) -----
-    CONTACT_FIELDS = ("name", "role", "company", "connection", "seniority", "status", "notes")
+    CONTACT_FIELDS = ("name", "role", "company", "connection", "seniority", "status", "notes", "bio")
 
     def add_contact(self, name: str, **fields: str) -> int:
         unknown = set(fields) - set(self.CONTACT_FIELDS)

@@ -2,8 +2,9 @@
 server.
 
 Three model turns and one template turn: every request is a streamed, short completion whose
-message list extends the previous one (so the server can reuse its cached prefix), and every
-reply the user sees is either the model's validated text or the role brief's fallback.
+message list extends the previous one (so the server can reuse its cached prefix) and whose turn
+carries the facts that answer it; every reply the user sees is either the model's wording of those
+facts, accepted only when every claim in it is backed by them, or the facts said as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from agent.mock.graph import build_graph, end_session, send_turn, session_view, start_session
+from agent.mock.grounding import grounding_problems
 from agent.mock.state import MockRequest
 from agent.mock.validate import reply_problems
 from tests.unit.mock_helpers import scripted_reader
@@ -47,15 +49,19 @@ def test_rehearsal_turns_over_recorded_http(cassette_deps, cassette) -> None:  #
     assert len(bodies) == 4
     sent, summary = bodies[:3], bodies[3]
     for body in sent:
-        assert body["stream"] is True and body["max_tokens"] <= 80
+        assert body["stream"] is True and body["max_tokens"] <= 90
         assert body["messages"][0]["role"] == "system" and "Dana Park" in body["messages"][0]["content"]
+        assert "<facts>" in body["messages"][-1]["content"]
     for earlier, later in zip(sent, sent[1:], strict=False):
         assert later["messages"][:len(earlier["messages"])] == earlier["messages"]
-    assert [r["route"] for r in replies] == ["answer", "answer", "answer", "referral"]
+    assert [r["route"] for r in replies] == ["greet_answer", "answer", "answer", "referral"]
     for reply, line in zip(replies[:3], TURNS, strict=False):
+        assert reply["text"] and reply["facts"]
         if reply["origin"] == "model":
             assert reply_problems(reply["text"], question=line) == []
-        assert reply["text"]
+            assert grounding_problems(reply["text"], reply["facts"], line, allowed=["Jordan"]) == []
+        else:
+            assert reply["facts"][0]["text"][-25:] in reply["text"]
     history = sent[-1]["messages"]
     assert history[2]["content"] == replies[0]["text"] and history[4]["content"] == replies[1]["text"]
 

@@ -6,7 +6,8 @@ rather than the classifiers' accuracy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from agent.mock.state import Priority
@@ -38,3 +39,18 @@ def scripted_reader(flags: dict[str, str] | None = None, searchable: Iterable[st
     return TurnReader(screen=screen,
                       searchable=lambda q: any(q in w or w in q for w in web),
                       priority=priority)
+
+
+class FactWords:
+    """A well-behaved fake model for the contact: its reply says the first fact it was given, so
+    tests can check that a grounded wording is kept (and see what it said)."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def __call__(self, messages: Sequence[dict[str, str]]) -> str:
+        block = messages[-1]["content"].split("<facts>")[-1]
+        facts = re.findall(r"^- (.+)$", block, re.M)
+        text = facts[0] if facts else "I'm not sure."
+        self.said.append(text)
+        return text

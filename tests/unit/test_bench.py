@@ -228,10 +228,11 @@ def test_json_is_one_object_with_machine_model_and_versions(capsys: pytest.Captu
 def test_the_benchmarks_naive_layout_rebuilds_the_system_prompt_each_turn(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
     from agent.bench.naive_layout import NaiveLayout
     from agent.mock.graph import send_turn, start_session
-    from tests.unit.test_mock_graph import GOOD, OPENING, make_graph, request
+    from tests.unit.mock_helpers import FactWords
+    from tests.unit.test_mock_graph import OPENING, make_graph, request
 
     graph = make_graph(deps, layout=NaiveLayout())
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     thread = start_session(deps, request(), graph=graph)
     for line in (OPENING, "What do you like least about the work?"):
         list(send_turn(deps, thread, line, graph=graph))

@@ -10,9 +10,8 @@ import pytest
 
 from agent.deps import Deps
 from agent.mock.graph import build_graph, sqlite_saver
-from tests.unit.mock_helpers import scripted_reader
+from tests.unit.mock_helpers import FactWords, scripted_reader
 
-GOOD = "I came in from customer support after a year of side projects. Mentors helped a lot."
 SCRIPT = [
     "Hi Ana, I'm Lee, a teacher exploring UX research. How did you get into the field?",
     "Is your team hiring? I can send my resume.",
@@ -37,7 +36,7 @@ def script_file(tmp_path: Path, lines: list[str]) -> str:
 
 
 def test_script_mode_prints_the_json_contract(run_cli, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     code, out, err = run_cli("mock", "--contact-role", "UX researcher", "--contact-name", "Ana Ruiz",
                              "--script", script_file(tmp_path, SCRIPT), "--json")
     assert code == 0, err
@@ -55,18 +54,19 @@ def test_script_mode_prints_the_json_contract(run_cli, fake_llm, tmp_path) -> No
 
 
 def test_interactive_mode_reads_lines_until_end(run_cli, fake_llm) -> None:  # type: ignore[no-untyped-def]
-    fake_llm.default = GOOD
+    words = FactWords()
+    fake_llm.default = words
     stdin = SCRIPT[0] + "\n/end\n" + SCRIPT[3] + "\n"
     code, out, err = run_cli("mock", "--contact-role", "UX researcher", stdin=stdin)
     assert code == 0, err
-    assert f"{GOOD}" in out and "Feedback" in out and "no_thanks" in out
+    assert words.said[0] in out and "Feedback" in out and "no_thanks" in out
 
 
 def test_a_session_can_be_continued_by_thread_id(run_cli, fake_llm, deps, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from agent.mock.graph import mock_graph, send_turn, start_session
     from agent.mock.state import MockRequest
 
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     thread = start_session(deps, MockRequest(contact_role="Teacher"))
     list(send_turn(deps, thread, SCRIPT[0], graph=mock_graph(deps)))
     code, out, err = run_cli("mock", "--thread", thread, "--script",
@@ -97,3 +97,37 @@ def test_empty_script_is_rejected_before_anything_starts(run_cli, tmp_path, deps
     from agent.mock.graph import mock_graph
 
     assert list(mock_graph(deps).checkpointer.list(None)) == []
+
+
+def test_bio_objective_and_style_reach_the_contact_and_the_feedback(run_cli, fake_llm, deps,  # type: ignore[no-untyped-def]
+                                                                   tmp_path) -> None:
+    fake_llm.default = FactWords()
+    bio = tmp_path / "ana.txt"
+    bio.write_text("Ana Ruiz moved into UX research in 2020 after six years teaching science.\n",
+                   encoding="utf-8")
+    cid = deps.db.add_contact("Ana Ruiz", role="UX researcher")
+    code, out, err = run_cli("mock", "--contact-id", str(cid), "--bio", str(bio), "--style", "busy",
+                             "--objective", "how teachers move into UX research",
+                             "--script", script_file(tmp_path, [SCRIPT[0], SCRIPT[3]]), "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    first = payload["transcript"][1]
+    assert first["role"] == "contact" and "2020" in first["text"]
+    assert {"text", "source"} <= set(first["facts"][0]) and first["facts"][0]["source"] == "bio"
+    assert 0 < payload["feedback"]["talk_share"] < 1
+    assert payload["feedback"]["objective"]["met"] in ("yes", "partly")
+    assert deps.db.get_contact(cid)["bio"].startswith("Ana Ruiz moved into UX research")
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    (b"", "empty"), (b"   \n", "empty"), (b"\x00\x01bin", "binary"), (b"x" * 20_001, "20 KB"),
+    ("caf\xe9".encode("latin-1"), "UTF-8"),
+])
+def test_a_bad_bio_file_is_one_line_and_exit_2(run_cli, tmp_path, deps, content, needle) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bio.txt"
+    path.write_bytes(content)
+    code, out, err = run_cli("mock", "--contact-role", "Nurse", "--bio", str(path),
+                             "--script", script_file(tmp_path, SCRIPT))
+    assert code == 2 and needle in err and err.count("\n") == 1 and out == ""
+    code, _, err = run_cli("mock", "--contact-role", "Nurse", "--bio", str(tmp_path / "nope.txt"))
+    assert code == 2 and "no such bio file" in err

@@ -20,10 +20,9 @@ from agent.errors import InputError, ModelError
 from agent.mock.graph import build_graph, end_session, send_turn, session_view, start_session
 from agent.mock.persona import REFERRAL_NAMES, match_brief
 from agent.mock.state import MockRequest
-from tests.unit.mock_helpers import scripted_reader
+from tests.unit.mock_helpers import FactWords, scripted_reader
 
 REPO = Path(__file__).resolve().parents[2]
-GOOD = "I started in customer support and moved over after a year. It took patience and a mentor."
 OPENING = "Hi Dana, I'm Jordan, a nurse exploring UX research. How did you get into the field?"
 JOB_ASK = "Is your team hiring? I could send you my resume."
 
@@ -42,18 +41,33 @@ def request(**overrides: object) -> MockRequest:
                        company="Fernwood Health", **overrides)  # type: ignore[arg-type]
 
 
-def test_model_reply_is_streamed_and_kept_when_valid(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+def test_model_reply_is_streamed_and_kept_when_grounded(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
     graph = make_graph(deps)
-    fake_llm.outcomes.append(GOOD)
+    words = FactWords()
+    fake_llm.outcomes.append(words)
     thread = start_session(deps, request(), graph=graph)
     events = list(send_turn(deps, thread, OPENING, graph=graph))
     deltas = [e["text"] for e in events if e["type"] == "delta"]
-    assert len(deltas) > 2 and GOOD.startswith(deltas[0])
+    (said,) = words.said
+    assert len(deltas) > 2 and said.startswith(deltas[0])
     (reply,) = replies(events)
-    assert (reply["text"], reply["origin"], reply["elapsed"]) == (GOOD, "model", 1.5)
+    assert reply["route"] == "greet_answer" and reply["origin"] == "model"
+    assert reply["text"].startswith("Nice to meet you, Jordan") or reply["text"].startswith("Great to meet")
+    assert reply["text"].endswith(said) and reply["elapsed"] == 1.5
+    assert said in [f["text"] for f in reply["facts"]]
     call = fake_llm.calls[0]
-    assert call.kind == "stream" and call.kwargs["max_tokens"] <= 80
-    assert "Dana Park" in call.messages[0]["content"] and call.messages[-1]["content"] == OPENING
+    assert call.kind == "stream" and call.kwargs["max_tokens"] <= 90
+    assert "Dana Park" in call.messages[0]["content"]
+    assert call.messages[-1]["content"].startswith(OPENING) and "<facts>" in call.messages[-1]["content"]
+
+
+def test_a_reply_with_claims_the_facts_do_not_hold_is_replaced(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.outcomes.append("I wake up at 5am and work until 10pm every day except Mondays at Google.")
+    thread = start_session(deps, request(), graph=graph)
+    (reply,) = replies(list(send_turn(deps, thread, "What does a typical week look like?", graph=graph)))
+    assert reply["origin"] == "template" and "Google" not in reply["text"] and "5am" not in reply["text"]
+    assert reply["facts"] and reply["facts"][0]["text"].rstrip(".")[-20:] in reply["text"]
 
 
 @pytest.mark.parametrize("bad", [
@@ -70,7 +84,8 @@ def test_bad_or_failed_reply_falls_back_to_the_role_brief(deps, fake_llm, bad) -
                                       graph=graph)))
     assert reply["origin"] == "template"
     hard = match_brief("UX designer").section("What is hard")
-    assert hard.split(".")[0].split()[-1] in reply["text"]
+    assert reply["facts"] and all(f["source"] == "role brief: What is hard" for f in reply["facts"])
+    assert all(f["text"] in hard and f["text"][-30:] in reply["text"] for f in reply["facts"])
 
 
 def test_screened_turns_get_a_behaviour_template_and_no_model_call(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
@@ -86,20 +101,21 @@ def test_screened_turns_get_a_behaviour_template_and_no_model_call(deps, fake_ll
 
 def test_prompt_is_append_only_so_the_server_can_reuse_its_cache(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
     graph = make_graph(deps)
-    fake_llm.default = GOOD
+    words = FactWords()
+    fake_llm.default = words
     thread = start_session(deps, request(), graph=graph)
     for line in (OPENING, "What does a typical week look like?", "What do you enjoy most?"):
         list(send_turn(deps, thread, line, graph=graph))
     first, second, third = (c.messages for c in fake_llm.calls)
     assert second[:len(first)] == first and third[:len(second)] == second
-    assert second[len(first)] == {"role": "assistant", "content": GOOD}
+    assert second[len(first)]["role"] == "assistant" and second[len(first)]["content"].endswith(words.said[0])
     assert len(third) == len(second) + 2
-    assert "typical week" not in first[0]["content"].lower().split("<your_field>")[0]
+    assert "typical week" not in first[0]["content"].lower()
 
 
 def test_contact_says_when_time_is_up_then_stops_after_two_more(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
     graph = make_graph(deps)
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     thread = start_session(deps, request(minutes=5), graph=graph)
     out = []
     for i in range(7):
@@ -113,7 +129,7 @@ def test_contact_says_when_time_is_up_then_stops_after_two_more(deps, fake_llm) 
 
 def test_end_gives_feedback_once_and_closes_the_thread(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
     graph = make_graph(deps)
-    fake_llm.outcomes += [GOOD, ModelError("no summary today")]
+    fake_llm.outcomes += [FactWords(), ModelError("no summary today")]
     thread = start_session(deps, request(), graph=graph)
     list(send_turn(deps, thread, OPENING, graph=graph))
     feedback = end_session(deps, thread, graph=graph)
@@ -130,7 +146,7 @@ def test_end_gives_feedback_once_and_closes_the_thread(deps, fake_llm) -> None: 
 
 def test_session_resumes_on_a_new_connection_to_the_same_file(deps, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "checkpoints.sqlite3"
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     conn = sqlite3.connect(path, check_same_thread=False)
     graph = make_graph(deps, SqliteSaver(conn))
     thread = start_session(deps, request(), graph=graph)
@@ -149,7 +165,7 @@ def test_session_resumes_on_a_new_connection_to_the_same_file(deps, fake_llm, tm
 
 def test_a_crash_between_reading_and_answering_is_finished_on_the_next_turn(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
     graph = make_graph(deps)
-    fake_llm.outcomes += [RuntimeError("process died"), GOOD, GOOD]
+    fake_llm.outcomes += [RuntimeError("process died"), FactWords(), FactWords()]
     thread = start_session(deps, request(), graph=graph)
     with pytest.raises(RuntimeError):
         list(send_turn(deps, thread, OPENING, graph=graph))
@@ -167,10 +183,10 @@ CHILD = textwrap.dedent("""
     from langgraph.checkpoint.sqlite import SqliteSaver
     import sqlite3
     from tests.fakes import FakeChatModel
-    from tests.unit.mock_helpers import scripted_reader
+    from tests.unit.mock_helpers import FactWords, scripted_reader
 
     settings = Settings.load(env={}, dotenv=Path("/nonexistent"), data_dir=Path(sys.argv[1]))
-    deps = Deps(settings, llm_override=FakeChatModel(default=sys.argv[3]))
+    deps = Deps(settings, llm_override=FakeChatModel(default=FactWords()))
     conn = sqlite3.connect(sys.argv[2], check_same_thread=False)
     graph = build_graph(deps, SqliteSaver(conn), reader_factory=lambda r: scripted_reader())
     thread = start_session(deps, MockRequest(contact_role="Teacher", contact_name="Ana Ruiz"),
@@ -187,7 +203,7 @@ def test_session_survives_the_process_being_killed(deps, fake_llm, tmp_path) -> 
     path = tmp_path / "checkpoints.sqlite3"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(deps.settings.data_dir), str(path), GOOD],
+        [sys.executable, "-c", CHILD, str(deps.settings.data_dir), str(path)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -198,11 +214,12 @@ def test_session_survives_the_process_being_killed(deps, fake_llm, tmp_path) -> 
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
 
-    fake_llm.default = GOOD
+    fake_llm.default = FactWords()
     graph = make_graph(deps, SqliteSaver(sqlite3.connect(path, check_same_thread=False)))
     view = session_view(deps, thread, graph=graph)
     assert view is not None and view.persona["name"] == "Ana Ruiz"
-    assert [m["text"] for m in view.transcript if m["role"] == "contact"] == [GOOD, GOOD]
+    said = [m for m in view.transcript if m["role"] == "contact"]
+    assert len(said) == 2 and all(m["facts"][0]["text"] in m["text"] for m in said)
     list(send_turn(deps, thread, "Thank you so much!", graph=graph))
     feedback = end_session(deps, thread, graph=graph)
     assert [f.kind for f in feedback.flagged] == ["no_referral_ask"]

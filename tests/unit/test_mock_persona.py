@@ -8,7 +8,6 @@ import re
 import pytest
 
 from agent.mock.persona import (
-    BriefIndex,
     advice_from,
     build_persona,
     infer_seniority,
@@ -94,14 +93,27 @@ def test_confidential_decline_names_the_company_when_known() -> None:
     assert any("Quillstone" in r for r in (reply, other)) or all("public" in r for r in (reply, other))
 
 
-def test_fallback_answer_comes_from_the_matching_section(encoder) -> None:  # type: ignore[no-untyped-def]
+def test_facts_come_from_the_section_that_answers_the_topic(encoder) -> None:  # type: ignore[no-untyped-def]
+    from agent.mock.facts import FactFinder, brief_bank
+    from agent.mock.topics import TopicReader, sections_for
+
     brief = match_brief("UX designer")
-    index = BriefIndex(brief, encoder)
+    finder = FactFinder(brief_bank(encoder, dict(brief.sections), "role brief"))
     question = "What do you like least about the job?"
-    answer, heading = index.answer(encoder.encode([question])[0], [], "s", question)
-    assert heading == "What is hard"
-    first = brief.section("What is hard").split(".")[0].split()[-3:]
-    assert " ".join(first) in answer
+    vector = encoder.encode([question])[0]
+    topic = TopicReader.build(encoder).topic(question, vector)
+    facts = finder.find(vector, sections_for(topic, question), 2)
+    assert topic == "culture"
+    assert facts and facts[0]["source"] == "role brief: What is hard"
+    assert facts[0]["text"] in brief.section("What is hard")
+
+
+def test_referral_never_names_the_contact_and_ties_to_the_goal() -> None:
+    brief = match_brief("Data scientist")
+    for seed in (f"s{i}" for i in range(40)):
+        slots = referral_slots(brief, seed, "Priya Raman", "exploring data analysis in healthcare")
+        assert not {"priya", "raman"} & set(slots["name"].lower().split())
+        assert "exploring data analysis in healthcare" in slots["who"]
 
 
 @pytest.mark.parametrize("reply", [

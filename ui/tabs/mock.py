@@ -21,10 +21,11 @@ import gradio as gr
 from pydantic import ValidationError
 
 from agent.cli import validation_line
+from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import CoachError
 from agent.mock.clock import ClockReading
-from agent.mock.state import MAX_TURN_CHARS, Feedback, MockRequest
+from agent.mock.state import BIO_MAX_BYTES, MAX_TURN_CHARS, Feedback, MockRequest
 from ui.render import error_markdown
 
 MODEL_GROUP = "embedded-model"
@@ -54,14 +55,14 @@ def questions_markdown(questions: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def prefill(deps: Deps, contact_id: str) -> tuple[str, str, str, str]:
-    """(name, role, company, question list) for the chosen contact."""
+def prefill(deps: Deps, contact_id: str) -> tuple[str, str, str, str, str]:
+    """(name, role, company, question list, what you know about them) for the chosen contact."""
     if not contact_id:
-        return "", "", "", questions_markdown([])
+        return "", "", "", questions_markdown([]), ""
     contact = deps.db.get_contact(int(contact_id)) or {}
     questions = deps.db.get_question_list(int(contact_id))
     return (contact.get("name", ""), contact.get("role", ""), contact.get("company", ""),
-            questions_markdown(questions))
+            questions_markdown(questions), contact.get("bio", "") or "")
 
 
 def clock_markdown(elapsed: float, limit: int) -> str:
@@ -80,6 +81,12 @@ def feedback_markdown(feedback: Feedback) -> str:
         return f" _(turn {', '.join(map(str, turns))})_" if turns else ""
 
     lines = ["### Feedback", "", html.escape(feedback.summary), ""]
+    share = f"**Your share of the talking:** {feedback.talk_share:.0%}"
+    lines += [share + (" (aim for under 40%)" if feedback.talk_share > 0.4 else ""), ""]
+    if feedback.objective is not None:
+        mark = {"yes": "✅", "partly": "🟡", "no": "❌"}[feedback.objective.met]
+        lines += [f"**Your objective:** {mark} {feedback.objective.met} — "
+                  f"{html.escape(feedback.objective.reason)}", ""]
     if feedback.strengths:
         lines += ["**What went well**", ""]
         lines += [f"- ✅ {html.escape(p.text)}{cite(p.turns)}" for p in feedback.strengths]
@@ -97,22 +104,35 @@ def feedback_markdown(feedback: Feedback) -> str:
 
 
 def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: str,
-                  minutes: float) -> tuple[str, Chat, str, str, str]:
-    """(thread id, chat, clock, status, feedback) for a new rehearsal."""
+                  minutes: float, bio: str = "", objective: str = "", style: str = "warm",
+                  ) -> tuple[str, Chat, str, str, str]:
+    """(thread id, chat, clock, status, feedback) for a new rehearsal. What the user knows about a
+    saved contact is kept on the contact, so the Questions and Outreach tabs can use it too."""
+    if len(bio.encode("utf-8")) > BIO_MAX_BYTES:
+        too_long = f"Keep “what you know about them” under {BIO_MAX_BYTES // 1000} KB."
+        return "", [], "", error_markdown(too_long), ""
     try:
         request = MockRequest(contact_role=role, contact_name=name or None, company=company or None,
                               contact_id=int(contact_id) if contact_id else None,
-                              minutes=int(minutes))
+                              minutes=int(minutes), bio=bio or None, objective=objective or None,
+                              style=style or "warm")  # type: ignore[arg-type]
     except ValidationError as exc:
         return "", [], "", error_markdown(validation_line(exc)), ""
     try:
+        if request.contact_id is not None and request.bio:
+            contacts.update_contact(deps.db, request.contact_id, contacts.ContactChange(
+                fields=contacts.ContactFields(bio=request.bio)))
         thread_id = workflow().start_session(deps, request)
     except CoachError as exc:
         return "", [], "", error_markdown(str(exc)), ""
     view = workflow().session_view(deps, thread_id)
-    who = view.persona.get("name", "your contact") if view else "your contact"
+    persona = view.persona if view else {}
+    who = persona.get("name", "your contact")
     status = (f"The call with **{html.escape(who)}** has started. You lead: greet them, say who you "
               "are and what you are exploring, then ask your questions.")
+    if persona.get("working_sections"):
+        status += (f" _There is no brief for “{html.escape(persona.get('role', ''))}”: {html.escape(who)} "
+                   "is working from general knowledge of the field, not from specifics._")
     return thread_id, [], clock_markdown(0.0, request.minutes), status, ""
 
 
@@ -196,6 +216,18 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
             role = gr.Textbox(label="Their role", max_length=120, elem_id="mock-role")
             company = gr.Textbox(label="Company (optional)", max_length=120, elem_id="mock-company")
             minutes = gr.Slider(10, 60, value=20, step=5, label="Agreed minutes")
+        with gr.Row():
+            bio = gr.Textbox(label="What you know about them (optional)", lines=3, max_lines=8,
+                             max_length=BIO_MAX_BYTES, elem_id="mock-bio",
+                             placeholder="Their path, their work, their employer: from their profile "
+                                         "or a talk. They answer from this and never invent more.")
+            with gr.Column():
+                objective = gr.Textbox(label="The one thing you most want to learn (optional)",
+                                       max_length=300, elem_id="mock-objective")
+                style = gr.Dropdown([("Warm: answers fully", "warm"),
+                                     ("Busy: short answers, short on time", "busy"),
+                                     ("Guarded: opens up to good questions", "guarded")],
+                                    value="warm", label="How they talk", elem_id="mock-style")
         start_btn = gr.Button("Start rehearsal", variant="primary", elem_id="mock-start")
         status = gr.Markdown(elem_id="mock-status")
         with gr.Row():
@@ -212,9 +244,10 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
                 questions = gr.Markdown(questions_markdown([]), elem_id="mock-questions")
         feedback = gr.Markdown(elem_id="mock-feedback")
 
-    contact.change(lambda cid: prefill(deps, cid), [contact], [name, role, company, questions])
+    contact.change(lambda cid: prefill(deps, cid), [contact], [name, role, company, questions, bio])
     start_btn.click(
-        lambda *a: start_handler(deps, *a), [contact, name, role, company, minutes],
+        lambda *a: start_handler(deps, *a),
+        [contact, name, role, company, minutes, bio, objective, style],
         [thread, chat, clock, status, feedback],
     ).then(lambda t: t, [thread], [saved])
     for trigger in (send_btn.click, line.submit):

@@ -1,0 +1,144 @@
+"""The contact answers from facts: bio first, then the role brief, then what it already said; the
+conversational moves (opening, referral, closing) are done right; styles change length, not rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.mock.facts import bio_facts, first_person
+from agent.mock.feedback import objective_check, talk_share
+from agent.mock.graph import end_session, send_turn, session_view, start_session
+from agent.mock.grounding import claims, coverage, grounding_problems
+from agent.mock.state import MockRequest
+from tests.unit.mock_helpers import FactWords
+from tests.unit.test_mock_graph import make_graph, replies
+
+BIO = ("Priya Raman joined St. Mary's Hospital in 2019 after four years as a lab technician.\n"
+       "She builds Tableau dashboards for the emergency department every week.\n"
+       "Her team of three analysts reports to the chief nursing officer.")
+OPENING = "Hi Priya, thank you so much for taking the time. I'm Sam, a biology graduate exploring " \
+          "data analysis in healthcare."
+
+
+def request(**overrides: object) -> MockRequest:
+    base: dict[str, object] = {"contact_role": "Data Analyst", "contact_name": "Priya Raman",
+                               "company": "St. Mary's Hospital", "bio": BIO}
+    return MockRequest(**{**base, **overrides})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("third", "first"), [
+    ("Priya Raman joined St. Mary's in 2019.", "I joined St. Mary's in 2019."),
+    ("She manages three analysts and reports to the CIO.", "I manage three analysts and report to the CIO."),
+    ("Her first job was in a lab.", "My first job was in a lab."),
+    ("Colleagues describe her as patient.", "Colleagues describe me as patient."),
+    ("Priya's team uses SQL daily.", "My team uses SQL daily."),
+])
+def test_bio_sentences_are_said_in_the_first_person(third: str, first: str) -> None:
+    assert first_person(third, "Priya Raman") == first
+
+
+def test_bio_facts_keep_abbreviations_inside_one_sentence() -> None:
+    facts = bio_facts(BIO, "Priya Raman")
+    assert facts[0] == {"text": "I joined St. Mary's Hospital in 2019 after four years as a lab technician.",
+                        "source": "bio"}
+    assert len(facts) == 3
+
+
+def test_grounding_catches_invented_numbers_names_and_words() -> None:
+    facts = [{"text": "I joined St. Mary's Hospital in 2019 after four years as a lab technician.",
+              "source": "bio"}]
+    assert grounding_problems("I joined St. Mary's Hospital in 2019, after four years in a lab.", facts) == []
+    assert any("claims" in p for p in grounding_problems("I joined Google in 2015.", facts))
+    invented = "I usually wake up at dawn and work until midnight, every day except Mondays."
+    assert any("ungrounded" in p for p in grounding_problems(invented, facts))
+    assert coverage("Honestly, it was a great question.", facts) == 1.0
+    assert {"2019", "st. mary's hospital"} <= claims(facts[0]["text"])
+
+
+def test_thanks_in_an_opening_is_a_greeting_not_a_goodbye(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    thread = start_session(deps, request(), graph=graph)
+    (reply,) = replies(list(send_turn(deps, thread, OPENING, graph=graph)))
+    assert reply["route"] == "greeting"
+    assert "meet you" in reply["text"].lower() and "?" in reply["text"]
+    assert not any(w in reply["text"].lower() for w in ("good luck", "let me know how it goes"))
+    assert fake_llm.calls == []
+
+
+def test_answers_come_from_the_bio_and_a_repeat_gets_the_same_facts(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.default = FactWords()
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    (first,) = replies(list(send_turn(deps, thread, "How did you get into data analysis?", graph=graph)))
+    assert first["facts"][0]["source"] == "bio" and "2019" in first["text"]
+    (again,) = replies(list(send_turn(deps, thread, "How did you get into data analysis?", graph=graph)))
+    assert again["route"] == "repeat"
+    assert [f["text"] for f in again["facts"]] == [f["text"] for f in first["facts"]]
+    assert "2019" in again["text"]
+    view = session_view(deps, thread, graph=graph)
+    assert view is not None and view.transcript[3]["facts"] == first["facts"]
+
+
+def test_a_referral_is_never_to_the_contact_and_ties_to_the_users_goal(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    (reply,) = replies(list(send_turn(deps, thread, "Who else would you suggest I talk to?", graph=graph)))
+    assert reply["route"] == "referral"
+    assert "Priya" not in reply["text"] and "Raman" not in reply["text"]
+    assert "exploring data analysis in healthcare" in reply["text"]
+
+
+def test_a_busy_contact_says_so_and_answers_from_one_fact(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.default = FactWords()
+    thread = start_session(deps, request(style="busy", minutes=15), graph=graph)
+    (hello,) = replies(list(send_turn(deps, thread, OPENING, graph=graph)))
+    assert "15 minutes" in hello["text"] or "pressed for time" in hello["text"]
+    (reply,) = replies(list(send_turn(deps, thread, "What does a typical week look like?", graph=graph)))
+    assert len(reply["facts"]) == 1 and ("short on time" in reply["text"] or "few minutes" in reply["text"])
+    assert fake_llm.calls[-1].kwargs["max_tokens"] <= 48
+
+
+def test_a_guarded_contact_deflects_inside_questions_and_opens_up_to_good_ones(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.default = FactWords()
+    thread = start_session(deps, request(style="guarded", bio=None), graph=graph)
+    (inside,) = replies(list(send_turn(deps, thread, "How is morale on your team these days?", graph=graph)))
+    assert inside["route"] == "guarded_deflect" and len(inside["facts"]) == 1
+    (short,) = replies(list(send_turn(deps, thread, "Is the work busy?", graph=graph)))
+    assert len(short["facts"]) == 1
+    good = "What skills made the biggest difference for you when you started out in analytics?"
+    (opened,) = replies(list(send_turn(deps, thread, good, graph=graph)))
+    assert len(opened["facts"]) == 2
+
+
+def test_feedback_reports_talk_share_and_whether_the_objective_was_met(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.default = FactWords()
+    thread = start_session(deps, request(objective="how people move from lab work into analytics"),
+                           graph=graph)
+    long_turn = ("I have been thinking a lot about my options, because my degree was in biology and "
+                 "I spent two summers in a lab, and I keep wondering whether analytics is a better fit "
+                 "for me than staying at the bench for the next few years of my career. What do you think?")
+    for line in (OPENING, long_turn, "How did you move from the lab into analytics?"):
+        list(send_turn(deps, thread, line, graph=graph))
+    fake_llm.default = None
+    fake_llm.outcomes.append("{}")  # the summary wording fails validation; the template stands
+    feedback = end_session(deps, thread, graph=graph)
+    assert 0.0 < feedback.talk_share < 1.0
+    goal = feedback.objective
+    assert goal is not None and goal.met == "yes" and 2 in goal.turns
+
+
+def test_talk_share_counts_words_on_both_sides() -> None:
+    transcript = [{"role": "user", "text": "one two three"}, {"role": "contact", "text": "a b c d e f g"}]
+    assert talk_share(transcript) == 0.3
+    assert talk_share([]) == 0.0
+
+
+def test_an_objective_nobody_asked_about_is_not_met(encoder) -> None:  # type: ignore[no-untyped-def]
+    turns = [{"index": 0, "text": "What does a typical week look like?", "asks": True}]
+    result = objective_check("what salaries look like for new analysts", turns, [], encoder)  # type: ignore[arg-type]
+    assert result.met == "no" and result.turns == [] and "turn 0" in result.reason
