@@ -381,8 +381,8 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         return "repeat", template_reply("repeat", seed, recap=recap), []
     if opening and (record.get("greeting") or record.get("self_intro")):
         if not record.get("asks"):
-            kind = "greeting_busy" if persona.get("style") == "busy" else "greeting"
-            return "greeting", template_reply(kind, seed, user=user_name(turns),
+            greeting = "greeting_busy" if persona.get("style") == "busy" else "greeting"
+            return "greeting", template_reply(greeting, seed, user=user_name(turns),
                                               minutes=str(request.get("minutes", 20))), []
         return "greet_answer", "", []
     if clock.get("notice"):
