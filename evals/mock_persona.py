@@ -50,9 +50,10 @@ import json
 import random
 import re
 import statistics
+import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -406,15 +407,13 @@ def evaluate(deps: Deps, split: str = "heldout", transcripts: Path | None = None
              recorder: Recorder | None = None) -> tuple[dict[str, float], list[str], list[dict[str, Any]]]:
     graph = build_graph(deps, InMemorySaver())
     played = []
-    if recorder is not None:
-        with recorder.installed():
-            played = [play_session(deps, graph, case) for case in sessions(split)]
-    else:
-        played = [play_session(deps, graph, case) for case in sessions(split)]
-    if transcripts is not None:
-        transcripts.mkdir(parents=True, exist_ok=True)
-        for item in played:
-            (transcripts / f"{item['case']['id']}.txt").write_text(transcript_text(item), encoding="utf-8")
+    with recorder.installed() if recorder is not None else nullcontext():
+        for case in sessions(split):
+            played.append(play_session(deps, graph, case))
+            print(f"{case['id']}: {sum(played[-1]['seconds']):.1f} s", file=sys.stderr, flush=True)
+            if transcripts is not None:
+                transcripts.mkdir(parents=True, exist_ok=True)
+                (transcripts / f"{case['id']}.txt").write_text(transcript_text(played[-1]), encoding="utf-8")
     metrics, problems = score(played, deps.encoder)
     metrics["working_brief_sessions"] = float(sum(item["working_brief"] for item in played))
     return metrics, problems, played
