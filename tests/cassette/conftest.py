@@ -78,6 +78,9 @@ def cassette(request: pytest.FixtureRequest) -> Iterator[object]:
     path = Path(module) / f"{request.node.name}.yaml"
     if not RECORDING and not (CASSETTES / path).is_file():
         pytest.fail(f"missing cassette {path}; record it with COACH_RECORD=1 (see conftest)")
+    if RECORDING:
+        # vcrpy's ALL mode keeps the old interactions beside the new ones; a re-recording starts clean.
+        (CASSETTES / path).unlink(missing_ok=True)
     with make_vcr().use_cassette(str(path)) as cas:
         yield cas
 
