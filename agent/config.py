@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from agent.local_models import DEFAULT_LOCAL_MODEL, LocalModelName, alias_for
 
 EmbeddingsBackend = Literal["minilm", "openai", "ollama", "chroma-default"]
 
@@ -20,6 +22,8 @@ _ENV_FIELDS: dict[str, str] = {
     "OPENAI_API_KEY": "api_key",
     "COACH_MODEL": "model",
     "COACH_MODEL_PATH": "model_path",
+    "COACH_LOCAL_MODEL": "local_model",
+    "COACH_MODELS_DIR": "models_dir",
     "COACH_EMBEDDINGS": "embeddings",
     "COACH_EMBEDDING_MODEL": "embedding_model",
     "COACH_DATA_DIR": "data_dir",
@@ -56,8 +60,12 @@ class Settings(BaseModel):
 
     base_url: str | None = Field(None, description="OpenAI-compatible server; None = embedded")
     api_key: str | None = Field(None, description="Key for the remote server, never logged")
-    model: str = Field("smollm2-135m-instruct", description="Model name sent in requests")
-    model_path: Path | None = Field(None, description="GGUF for the embedded server")
+    model: str = Field("", description="Model name sent in requests; empty = the local model's alias")
+    local_model: LocalModelName = Field(
+        DEFAULT_LOCAL_MODEL, description="Which packaged GGUF the embedded server runs")
+    model_path: Path | None = Field(None, description="GGUF for the embedded server; wins over local_model")
+    models_dir: Path | None = Field(
+        None, description="Where a chunked local model is assembled; None = <data_dir>/models")
     embeddings: EmbeddingsBackend = "minilm"
     embedding_model: str | None = Field(None, description="Remote embedding model name")
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -66,6 +74,13 @@ class Settings(BaseModel):
     capable_model: bool = Field(False, description="Give the model larger roles in drafts")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
     n_ctx: int = Field(4096, ge=512)
+
+    @model_validator(mode="after")
+    def _model_follows_local_model(self) -> Settings:
+        """Unless a model name is given, requests name the local model the server runs."""
+        if not self.model:
+            self.model = alias_for(self.local_model)
+        return self
 
     @property
     def embedded(self) -> bool:
@@ -89,6 +104,11 @@ class Settings(BaseModel):
                     merged[field] = value
         merged.update({k: v for k, v in explicit.items() if v is not None})
         return cls(**merged)
+
+    @property
+    def model_store(self) -> Path:
+        """The folder holding assembled model files (shared by throwaway data folders if set)."""
+        return self.models_dir or self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:

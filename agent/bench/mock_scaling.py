@@ -23,7 +23,7 @@ from agent.bench.context import BenchContext
 from agent.bench.report import ratio, summarise
 from agent.bench.timing import TimingChatModel, local_tokenizer
 from agent.deps import Deps
-from agent.model_server import resolve_model_path
+from agent.model_server import model_file
 
 TURNS = 20
 QUICK_TURNS = 10
@@ -94,7 +94,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     out: dict[str, Any] = {"turns": len(questions), "reply_token_cap": REPLY_CAP, "repeats": repeats}
     settings = ctx.indexed_settings("mock")
     deps = Deps(settings)
-    timer = TimingChatModel(deps.llm, local_tokenizer(resolve_model_path(settings.model_path)),
+    timer = TimingChatModel(deps.llm, local_tokenizer(model_file(settings)),
                             max_tokens_cap=REPLY_CAP)
     deps.llm_override = timer
     try:

@@ -162,6 +162,10 @@ def render(result: dict[str, Any]) -> str:
             state = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
             lines.append(f"  {t['figure']} {t['op']} {t['target']}{t['unit']}: "
                          f"{fmt(t['value'], t['unit'])} ({state})" + (f" - {t['note']}" if t["note"] else ""))
+    model = result.get("model")
+    if model:
+        lines.append(f"model: {model.get('local_model')} ({model.get('file')}), "
+                     f"{model.get('threads')} threads, n_ctx {model.get('n_ctx')}")
     m = result.get("machine", {})
     lines.append(f"machine: {m.get('cores')} cores, {m.get('cpu_model')}, load average "
                  f"{m.get('load_average')} at start, {result.get('load_average_end')} at end")

@@ -108,7 +108,9 @@ def ui_start(ctx: BenchContext, data_dir: Path) -> dict[str, Any]:
     failures: list[str] = []
     for _ in range(ctx.repeats):
         port = free_port()
-        env = {**os.environ, "COACH_DATA_DIR": str(data_dir)}
+        env = {**os.environ, "COACH_DATA_DIR": str(data_dir), "COACH_LOCAL_MODEL": ctx.settings.local_model}
+        if ctx.settings.model_path:  # the bench's model file, never a copy assembled in this folder
+            env["COACH_MODEL_PATH"] = str(ctx.settings.model_path)
         start = time.perf_counter()
         log = ctx.workdir / f"ui-{port}.log"
         with log.open("wb") as sink:

@@ -16,7 +16,7 @@ from agent.bench.context import BenchContext
 from agent.bench.report import summarise
 from agent.bench.timing import TimingChatModel, local_tokenizer
 from agent.deps import Deps
-from agent.model_server import resolve_model_path
+from agent.model_server import model_file
 
 NOTES_DIR = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "notes"
 NAMES = ["Maria Lopez", "Raj Malhotra", "Chen Wei", "Amara Okafor", "Tom Becker", "Lena Novak", "Omar Haddad"]
@@ -124,7 +124,7 @@ def summarise_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def run(ctx: BenchContext) -> dict[str, Any]:
     settings = ctx.indexed_settings("ttft")
     deps = Deps(settings)
-    timer = TimingChatModel(deps.llm, local_tokenizer(resolve_model_path(settings.model_path)))
+    timer = TimingChatModel(deps.llm, local_tokenizer(model_file(settings)))
     deps.llm_override = timer
     out: dict[str, Any] = {"capable_model": settings.capable_model}
     try:

@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.cli.common import add_json_flag, settings_from
 from agent.errors import InputError
+from agent.local_models import LOCAL_MODELS
 
 GROUPS = {
     "engine": "agent.bench.engine",
@@ -41,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quick", action="store_true", help="cap retrieval at 10k chunks and concurrency at 4")
     p.add_argument("--minutes", type=float, default=20.0,
                    help="how long the soak group drives the app (1-240; only with --only soak)")
+    p.add_argument("--local-model", choices=sorted(LOCAL_MODELS),
+                   help="which packaged GGUF to measure (default: $COACH_LOCAL_MODEL, else the default)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from agent.bench.context import BenchContext
     from agent.bench.report import machine, render, targets, versions
     from agent.cli import emit
-    from agent.model_server import resolve_model_path
+    from agent.model_server import model_file
 
     if not 1 <= args.repeats <= 50:
         raise InputError("--repeats must be between 1 and 50")
@@ -69,10 +72,13 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if not settings.embedded:
         raise InputError("coach bench measures the embedded default; unset OPENAI_BASE_URL")
-    model_path = resolve_model_path(settings.model_path)
+    model_path = model_file(settings)
+    # Every group gets this very file, so the groups' throwaway data folders never assemble a copy.
+    settings = settings.model_copy(update={"model_path": model_path})
     result: dict[str, Any] = {
         "machine": machine(), "versions": versions(),
-        "model": {"file": model_path.name, "path": str(model_path), "bytes": model_path.stat().st_size,
+        "model": {"local_model": settings.local_model, "alias": settings.model,
+                  "file": model_path.name, "path": str(model_path), "bytes": model_path.stat().st_size,
                   "threads": settings.threads, "n_ctx": settings.n_ctx},
         "repeats": args.repeats, "quick": args.quick, "groups": {}, "seconds": {},
     }

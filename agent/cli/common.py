@@ -14,7 +14,8 @@ from agent.text.person import BIO_MAX_BYTES
 
 def settings_from(args: argparse.Namespace) -> Settings:
     data_dir = getattr(args, "data_dir", None)
-    return Settings.load(data_dir=Path(data_dir) if data_dir else None)
+    return Settings.load(data_dir=Path(data_dir) if data_dir else None,
+                         local_model=getattr(args, "local_model", None))
 
 
 def deps_from(args: argparse.Namespace) -> Deps:

@@ -259,3 +259,15 @@ def test_soak_runs_only_when_asked_and_measures_growth_after_minute_5() -> None:
     summary = summarise(samples, User(), 10)  # type: ignore[arg-type]
     assert summary["target_met"] is True and summary["model_server_restarts"] == 0
     assert summary["checkpoint_kb_per_rehearsal"] == round(1000 * 2.0 / 9, 1)
+
+
+def test_the_local_model_is_chosen_on_the_command_line_and_recorded(capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: object) -> None:
+    code, out, err = invoke(capsys, "--data-dir", str(tmp_path), "bench", "--local-model", "smollm2",
+                            "--only", "memory", "--json")
+    assert code == 0, err
+    model = json.loads(out)["model"]
+    assert (model["local_model"], model["alias"]) == ("smollm2", "smollm2-135m-instruct")
+    assert model["file"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    code, out, err = invoke(capsys, "bench", "--local-model", "gpt-9", "--json")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--local-model" in err
