@@ -177,7 +177,10 @@ def end_session(deps: Deps, thread_id: str, graph: Rehearsals | None = None) -> 
         raise InputError(f"no rehearsal with thread id {thread_id}")
     if view.feedback is not None:
         return view.feedback
-    for _ in _settle(graph, thread_id):
-        pass
-    values = graph.invoke(Command(resume={"end": True}), thread_id)
-    return Feedback.model_validate(values["feedback"])
+    for _attempt in range(2):  # a turn cut off mid-run is settled first, then the call ends
+        for _ in _settle(graph, thread_id):
+            pass
+        values = graph.invoke(Command(resume={"end": True}), thread_id)
+        if "feedback" in values:
+            return Feedback.model_validate(values["feedback"])
+    raise InputError(f"the rehearsal {thread_id} could not be ended; start a new one")

@@ -20,6 +20,7 @@ import httpx
 from evals.faults.gradio_raw import RawGradio, Reply
 
 HUGE = "A" * 2_000_000
+UPLOAD_CAP_BYTES = 12_000_000  # ui.launch.MAX_FILE_SIZE ("12mb"), the cap a microphone recording needs
 TRAVERSAL = ["../../../../etc/passwd", "/etc/passwd", "..%2f..%2f..%2fetc%2fpasswd",
              "....//....//etc/passwd"]
 LEAK = re.compile(r"Traceback \(most recent call last\)|File \"/[^\"]+\.py\", line \d+|root:x:0:0")
@@ -165,7 +166,8 @@ def probe_routes(client: RawGradio, data_dir: Path) -> Iterator[Finding]:
             outcome = "bad" if served or response.status_code >= 500 else "refused"
             yield Finding("file_route", f"{prefix}{name}", response.status_code, outcome,
                           "served a file from outside the upload folder" if served else "")
-    uploads = {"over_cap.txt": b"x" * 3_000_000, "payload.exe": b"MZ\x90\x00" + b"\x00" * 1000,
+    uploads = {"over_cap.txt": b"x" * (UPLOAD_CAP_BYTES + 1_000_000),
+               "payload.exe": b"MZ\x90\x00" + b"\x00" * 1000,
                "../../escape.txt": b"escape", "page.html": b"<script>alert(1)</script>"}
     for filename, content in uploads.items():
         response = client.http.post(f"{client.base}/gradio_api/upload",
@@ -179,7 +181,8 @@ def probe_routes(client: RawGradio, data_dir: Path) -> Iterator[Finding]:
                 if ".." in Path(path).parts:
                     outcome, detail = "bad", f"upload stored outside its folder: {path}"
                 elif filename == "over_cap.txt":
-                    outcome, detail = "bad", "an upload over the 2 MB cap was accepted"
+                    cap = UPLOAD_CAP_BYTES // 1_000_000
+                    outcome, detail = "bad", f"an upload over the {cap} MB cap was accepted"
         yield Finding("upload", filename, response.status_code, outcome, detail)
     bodies = {"not_json": b"{not json", "no_data": b"{}", "fn_index_missing": json.dumps(
         {"data": [], "fn_index": 99_999, "session_hash": "x"}).encode(), "fn_index_negative": json.dumps(

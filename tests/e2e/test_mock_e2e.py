@@ -33,6 +33,8 @@ def test_three_turn_rehearsal_survives_reload_and_shows_feedback(  # type: ignor
     open_tab(page, url)
     page.locator("#mock-name textarea, #mock-name input").first.fill("Dana Park")
     page.locator("#mock-role textarea, #mock-role input").first.fill("UX researcher")
+    # Speech output is the voice test's subject; here each turn ends when its text is complete.
+    page.locator("#mock-speak input").uncheck()
     page.locator("#mock-start").click()
     page.wait_for_function(
         "() => document.querySelector('#mock-status')?.innerText.includes('has started')",

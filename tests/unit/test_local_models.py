@@ -289,6 +289,7 @@ def test_missing_qwen_parts_stop_a_command_with_one_line(  # type: ignore[no-unt
     monkeypatch.setenv("COACH_LOCAL_MODEL", "qwen2.5-coder-0.5b")
     monkeypatch.delenv("COACH_MODEL_PATH", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.setenv("COACH_MODELS_DIR", str(tmp_path / "models"))  # not the suite's assembled copy
     with pytest.raises(SystemExit) as exc:
         cli.main(["--data-dir", str(tmp_path / "d"), "outreach", "--contact-name", "Ana",
                   "--contact-role", "Nurse"])

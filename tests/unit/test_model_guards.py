@@ -204,7 +204,7 @@ def test_a_rehearsal_turn_tells_why_the_reply_came_from_the_brief(deps, fake_llm
     real = mock_tab.workflow
     try:
         mock_tab.workflow = lambda: type("W", (), {"send_turn": staticmethod(
-            lambda d, t, x: send_turn(d, t, x, graph=graph))})()  # type: ignore[assignment]
+            lambda d, t, x, **kw: send_turn(d, t, x, graph=graph, **kw))})()  # type: ignore[assignment]
         *_, (chat, _clock, status, _line) = send_handler(deps, thread, "What does a week look like?", [])
     finally:
         mock_tab.workflow = real  # type: ignore[assignment]

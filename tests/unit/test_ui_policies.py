@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from typing import Any
 
 import gradio as gr
 import pytest
@@ -15,6 +17,23 @@ from agent.errors import StorageError
 from ui.app import PUBLIC_API, create_app, shows_errors
 from ui.guard import MAX_EVENT_BYTES, QueueGuard, join_problem
 from ui.launch import launch_options
+
+
+def in_fresh_loop(coro: Any) -> None:
+    """asyncio.run in a thread of its own: an earlier browser test may leave this thread's loop running."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
 
 
 def test_a_coach_error_becomes_a_gradio_error_with_the_same_line() -> None:
@@ -91,9 +110,9 @@ def test_a_known_function_passes_through_with_its_body_intact() -> None:
         guard = QueueGuard(app, known=lambda: [0, 1])
         await guard({"type": "http", "method": "POST", "path": "/gradio_api/queue/join"}, receive, send)
 
-    asyncio.run(run(body))
+    in_fresh_loop(run(body))
     assert seen == [body] and sent == []
-    asyncio.run(run(json.dumps({"fn_index": 7, "data": []}).encode()))
+    in_fresh_loop(run(json.dumps({"fn_index": 7, "data": []}).encode()))
     assert sent[0]["status"] == 422 and b"unknown fn_index" in sent[1]["body"]
 
 

@@ -167,7 +167,8 @@ def voice_send_handler(deps: Deps, send: SendHandler, thread_id: str, text: str,
         final = isinstance(clock, str)
         if final:
             kept = None
-        reply = chat_out[-1]["content"] if chat_out and chat_out[-1].get("role") == "assistant" else ""
+        last = chat_out[-1] if chat_out else {}
+        reply = _text_of(last.get("content")) if last.get("role") == "assistant" else ""
         todo: list[str] = []
         if speaker is not None and reply:
             if final:
@@ -187,6 +188,18 @@ def voice_send_handler(deps: Deps, send: SendHandler, thread_id: str, text: str,
         if final and speaker is not None:
             clips += END_MARK + "\n"
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), clips, kept
+
+
+def _text_of(content: Any) -> str:
+    """A chat message's text: a string, or (after the page is reloaded and Gradio sends the chat
+    back) a list of parts such as {"type": "text", "text": ...}."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or "")
+    if isinstance(content, list):
+        return " ".join(_text_of(part) for part in content).strip()
+    return ""
 
 
 def _speaker(deps: Deps) -> tuple[Any, str]:
@@ -231,7 +244,10 @@ def wire(deps: Deps, controls: VoiceControls, send: SendHandler, *, thread: Any,
     for trigger, api_name in ((send_btn.click, "mock_send"), (line.submit, "mock_send_enter")):
         trigger(lambda t, x, ch, h, s: (yield from voice_send_handler(deps, send, t, x, ch, h, s)),
                 [thread, line, chat, c.heard, c.speak], outputs,
-                concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name=api_name)
+                concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name=api_name,
+                # The reply's last sentences are still being spoken when its text is complete; a
+                # line sent then waits for them instead of being dropped (Gradio's default "once").
+                trigger_mode="always_last")
     c.mic.stop_recording(
         lambda p, t, r: transcribe_handler(deps, p, t, r), [c.mic, thread, c.review],
         [line, c.heard, status, c.mic], concurrency_id=VOICE_GROUP, concurrency_limit=1,
