@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from agent.config import Settings
 from agent.deps import Deps
@@ -58,3 +59,14 @@ def read_bio(path: str) -> str:
     if not any(ch.isalnum() for ch in text):
         raise InputError(f"bio file {file.name} is empty")
     return text.strip()
+
+
+def saved_contact(deps: Deps, contact_id: int | None) -> dict[str, Any]:
+    """The saved contact whose role, company, name and bio fill a command's missing flags ({}
+    without an id); an unknown id is one line, exit 2."""
+    if contact_id is None:
+        return {}
+    found = deps.db.get_contact(contact_id)
+    if found is None:
+        raise InputError(f"no contact with id {contact_id}")
+    return dict(found)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.cli import emit
-from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio
+from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio, saved_contact
 from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import InputError
@@ -96,12 +96,7 @@ def interactive_lines(prompt: bool) -> Iterator[str]:
 
 
 def build_request(args: argparse.Namespace, deps: Deps, bio: str | None = None) -> MockRequest:
-    contact: dict[str, Any] = {}
-    if args.contact_id is not None:
-        found = deps.db.get_contact(args.contact_id)
-        if found is None:
-            raise InputError(f"no contact with id {args.contact_id}")
-        contact = found
+    contact = saved_contact(deps, args.contact_id)
     role = args.contact_role or contact.get("role")
     if not role:
         raise InputError("--contact-role is required (or a --contact-id with a saved role)")

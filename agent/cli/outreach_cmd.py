@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from agent.cli import emit, warn_notice
-from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio
+from agent.cli.common import add_json_flag, deps_from, ensure_index, read_bio, saved_contact
 from agent.contacts import service as contacts
 from agent.deps import Deps
 from agent.errors import InputError
@@ -71,12 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
 def build_request(args: argparse.Namespace, deps: Deps, bio: str | None) -> OutreachRequest:
     """The flags, filled from the saved contact (name, role, company, bio) and the profile."""
-    contact: dict[str, Any] = {}
-    if args.contact_id is not None:
-        found = deps.db.get_contact(args.contact_id)
-        if found is None:
-            raise InputError(f"no contact with id {args.contact_id}")
-        contact = found
+    contact = saved_contact(deps, args.contact_id)
     name = args.contact_name or contact.get("name")
     role = args.contact_role or contact.get("role")
     if not name or not role:
