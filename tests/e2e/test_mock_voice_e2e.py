@@ -85,6 +85,10 @@ def test_spoken_question_is_transcribed_answered_aloud_and_measured(  # type: ig
         timeout=TURN_TIMEOUT)
     page.wait_for_function("(before) => document.querySelector('#mock-clock')?.innerText !== before",
                            arg=clock_before, timeout=TURN_TIMEOUT)  # the reply is complete
+    # The chat's markdown may render a moment after the clock: wait until the placeholder is gone.
+    page.wait_for_function(
+        "() => !(document.querySelector('#mock-chat')?.innerText || '').trim().endsWith('…')",
+        timeout=60_000)
     chat = page.locator("#mock-chat").inner_text()
     assert re.search(r"Dana.*math.*typical week look like for you", chat, re.IGNORECASE | re.DOTALL), chat
     reply = chat.split("for you?")[-1].strip()
