@@ -38,10 +38,12 @@ LINES = ["Hi, I'm Sam, a teacher exploring this field. How did you get into it?"
          "Who else would you suggest I talk to? Thank you so much for your time."]
 
 
-def rss_mb(pid: int) -> float | None:
+def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """Resident memory from /proc: `VmRSS` (all of it), `RssAnon` (the heap: where a leak shows) or
+    `RssFile` (pages of mapped files such as the model weights, paged in as tokens first use them)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
@@ -105,6 +107,9 @@ def sample(minute: float, app_pid: int, data_dir: Path, user: User) -> dict[str,
     return {
         "minute": round(minute, 2),
         "app_rss_mb": rss_mb(app_pid), "model_server_rss_mb": rss_mb(server) if server else None,
+        "app_anon_mb": rss_mb(app_pid, "RssAnon"),
+        "model_server_anon_mb": rss_mb(server, "RssAnon") if server else None,
+        "model_server_file_mb": rss_mb(server, "RssFile") if server else None,
         "app_fds": fds(app_pid), "model_server_fds": fds(server) if server else None,
         "model_server_pid": server,
         "coach_sqlite_mb": round(size_mb(data_dir / "coach.sqlite3"), 3),
@@ -126,10 +131,12 @@ def growth(samples: list[dict[str, Any]], key: str) -> float | None:
 def summarise(samples: list[dict[str, Any]], user: User, minutes: float) -> dict[str, Any]:
     keys = ("app_rss_mb", "model_server_rss_mb", "app_fds", "model_server_fds")
     growths = {k: growth(samples, k) for k in keys}
+    detail = {k: growth(samples, k) for k in ("app_anon_mb", "model_server_anon_mb", "model_server_file_mb")}
     measured = [g for g in growths.values() if g is not None]
     last = samples[-1]
     return {
         "minutes": minutes, "samples": samples, "growth_after_minute_5": growths,
+        "rss_split_growth_after_minute_5": detail,
         "target_met": bool(measured) and all(g <= GROWTH_TARGET for g in measured),
         "operations": dict(user.ops), "errors": len(user.errors), "error_samples": user.errors[:5],
         "sizes_mb_end": {k: last[k] for k in ("coach_sqlite_mb", "checkpoints_sqlite_mb", "chroma_mb")},

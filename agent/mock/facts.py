@@ -123,10 +123,10 @@ class FactFinder:
         """Up to `count` facts: an earlier answer to the same question first (consistency), then
         the bio sentences that answer it, then the brief's best sentences for the topic."""
         chosen: list[Fact] = []
-        for vector, facts, turn in earlier:
-            if float(vector @ question_vector) >= EARLIER_MIN_SIMILARITY:
-                chosen += [{"text": f["text"], "source": f"earlier turn {turn}"} for f in facts]
-                break
+        closest = max(earlier, key=lambda e: float(e[0] @ question_vector), default=None)
+        if closest is not None and float(closest[0] @ question_vector) >= EARLIER_MIN_SIMILARITY:
+            vector, facts, turn = closest
+            chosen += [{"text": f["text"], "source": f"earlier turn {turn}"} for f in facts]
         if len(self.bio):
             sims = self.bio_vectors @ question_vector
             cues = [BIO_TOPIC_CUES[s] for s in sections[:1] if s in BIO_TOPIC_CUES]

@@ -61,8 +61,9 @@ from agent.mock.turns import (
     TurnReader,
     load_priority,
     question_part,
+    semantic_repeat,
 )
-from agent.mock.validate import early_stop, reply_problems, tidy_reply
+from agent.mock.validate import early_stop, perspective_problems, reply_problems, tidy_reply
 from agent.text.grammar import article
 from agent.text.notes import split_sentences
 from agent.text.words import sentences, word_count
@@ -265,6 +266,10 @@ def classify_turn(state: MockState, runtime: Runtime[MockContext]) -> dict[str, 
     earlier = [t.get("text", "") for t in turns]
     core_seen = any(t.get("priority") == "core" for t in turns)
     record = reader.read(state.get("pending") or "", len(turns), earlier, need_priority=not core_seen)
+    if record.get("repeat_of") is None and record.get("asks") and not record.get("referral_ask"):
+        asked = [(t["index"], t.get("text", "")) for t in turns
+                 if t.get("asks") and t.get("route") in ANSWERED_ROUTES]
+        record["repeat_of"] = semantic_repeat(record["text"], asked, runtime.context.deps.encoder)
     return {"turns": [*turns, record]}
 
 
@@ -309,6 +314,7 @@ def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[st
         clock["extra"] += 1
     if not clock["notice"] and elapsed > limit and route not in ("goodbye", "hard_stop"):
         reply += template_reply("time_note", seed, minutes=str(limit))
+        facts = [*facts, {"text": f"The call is booked for {limit} minutes.", "source": "call length"}]
         clock["notice"] = True
     clock["elapsed"] = elapsed
     record.update({"route": route, "reply_origin": origin, "minutes_after": elapsed})  # type: ignore[typeddict-item]
@@ -350,6 +356,11 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         return "goodbye", template_reply("goodbye", seed), []
     if clock.get("notice") and clock.get("extra", 0) >= EXTRA_TURNS_AFTER_TIME:
         return "hard_stop", template_reply("hard_stop", seed), []
+    repeat_of = record.get("repeat_of")
+    if repeat_of is not None and _route_of(turns, repeat_of) in ANSWERED_ROUTES:
+        # Asked again in other words: answered the first time, so answered the same way now
+        # (the screen may read the rewording differently: "ended up in tax" is not about pay).
+        return _repeat(repeat_of, answers, transcript, seed)
     screen = record.get("screen")
     if screen and screen.get("verdict") == "flag" and screen.get("category"):
         category = str(screen["category"])
@@ -372,24 +383,41 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         advice = advice_from(brief, "too_junior")
         return "too_junior", template_reply("too_junior", seed, advice=advice), [
             {"text": advice, "source": "role brief: A typical week"}]
-    repeat_of = record.get("repeat_of")
     if repeat_of is not None:
-        first = next((a for a in answers if a["turn"] == repeat_of and a["facts"]), None)
-        if first is not None:
-            recap = extractive_reply(first["facts"], limit=2)
-            return "repeat", template_reply("repeat", seed, recap=recap), list(first["facts"])
-        earlier = _contact_reply_to(transcript, repeat_of)
-        recap = sentences(earlier)[0] if earlier else "it depends a lot on the team."
-        return "repeat", template_reply("repeat", seed, recap=recap), []
+        return _repeat(repeat_of, answers, transcript, seed)
     if opening and (record.get("greeting") or record.get("self_intro")):
         if not record.get("asks"):
-            greeting = "greeting_busy" if persona.get("style") == "busy" else "greeting"
-            return "greeting", template_reply(greeting, seed, user=user_name(turns),
-                                              minutes=str(request.get("minutes", 20))), []
+            busy = persona.get("style") == "busy"
+            minutes = str(request.get("minutes", 20))
+            # The busy contact names the call's length: a fact of the session, not an invention.
+            text = template_reply("greeting_busy" if busy else "greeting", seed,
+                                  user=user_name(turns), minutes=minutes)
+            length: list[Fact] = [{"text": f"The call is booked for {minutes} minutes.",
+                                   "source": "call length"}]
+            return "greeting", text, length if f"{minutes} minutes" in text else []
         return "greet_answer", "", []
     if clock.get("notice"):
         return "one_more", "", []
     return "answer", "", []
+
+
+ANSWERED_ROUTES = frozenset({"answer", "greet_answer", "one_more", "guarded_deflect", "repeat"})
+
+
+def _route_of(turns: list[TurnRecord], index: int) -> str:
+    return str(next((t.get("route", "") for t in turns if t.get("index") == index), ""))
+
+
+def _repeat(repeat_of: int, answers: list[dict[str, Any]], transcript: list[dict[str, Any]],
+            seed: str) -> tuple[str, str, list[Fact]]:
+    """The same question again: the first answer's facts, said again (consistency)."""
+    first = next((a for a in answers if a["turn"] == repeat_of and a["facts"]), None)
+    if first is not None:
+        recap = extractive_reply(first["facts"], limit=2)
+        return "repeat", template_reply("repeat", seed, recap=recap), list(first["facts"])
+    earlier = _contact_reply_to(transcript, repeat_of)
+    recap = sentences(earlier)[0] if earlier else "it depends a lot on the team."
+    return "repeat", template_reply("repeat", seed, recap=recap), []
 
 
 def _framing(route: str, seed: str, busy_first: bool, user: str) -> Callable[[str], str]:
@@ -443,6 +471,7 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
     name = user_name(state["turns"]).lstrip(", ")
     problems = reply_problems(reply, question=question, user_lines=earlier_user, user_name=name)
     problems += grounding_problems(reply, facts, record["text"], allowed=[name] if name else [])
+    problems += perspective_problems(reply, facts, str(state["persona"].get("name", "")))
     if not problems and word_count(question) >= 3:
         vectors = deps.encoder.encode([reply, question])
         if float(vectors[0] @ vectors[1]) < MIN_RELEVANCE:

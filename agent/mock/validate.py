@@ -86,6 +86,37 @@ def reply_problems(reply: str, *, question: str, user_lines: list[str] | None = 
     return problems
 
 
+FIRST_PERSON_LEAD = re.compile(r"^(?:I|I'm|I've|I am|I have|My)\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
+SECOND_PERSON = {"i": "you", "i'm": "you're", "i've": "you've", "i am": "you are", "i have": "you have",
+                 "my": "your"}
+THIRD_PERSON_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:She|He)\s+(?:is|was|has|had|\w+s|\w+ed)\b")
+
+
+def perspective_problems(reply: str, facts: list[dict[str, str]], contact_name: str = "") -> list[str]:
+    """The contact speaks as themselves: not of themselves by name or as "she"/"he", and not as
+    the user ("You joined the hospital in 2019" from the fact "I joined the hospital in 2019")."""
+    problems = []
+    own = [p for p in re.split(r"\s+", contact_name.strip()) if len(p) > 1]
+    for part in own:
+        for match in re.finditer(rf"\b{re.escape(part)}\b", reply):
+            before = reply[max(0, match.start() - 12):match.start()].lower()
+            if not re.search(r"(i'm|i am|name is|this is|it's)\s+$", before):
+                problems.append("third_person")
+                break
+    if THIRD_PERSON_LEAD.search(reply):
+        problems.append("third_person")
+    for fact in facts:
+        lead = FIRST_PERSON_LEAD.match(fact.get("text", ""))
+        if not lead:
+            continue
+        subject = fact["text"][:lead.start(1)].strip().lower()
+        you = SECOND_PERSON.get(subject, "you")
+        if re.search(rf"\b{re.escape(you)}\s+{re.escape(lead.group(1))}\b", reply, re.IGNORECASE):
+            problems.append("second_person")
+            break
+    return sorted(set(problems))
+
+
 def early_stop(partial: str) -> bool:
     """True when a streaming reply has already gone wrong, so generation can stop at once."""
     return bool(BREAKS_CHARACTER.search(partial) or LEAKS.search(partial)

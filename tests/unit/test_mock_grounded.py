@@ -142,3 +142,65 @@ def test_an_objective_nobody_asked_about_is_not_met(encoder) -> None:  # type: i
     turns = [{"index": 0, "text": "What does a typical week look like?", "asks": True}]
     result = objective_check("what salaries look like for new analysts", turns, [], encoder)  # type: ignore[arg-type]
     assert result.met == "no" and result.turns == [] and "turn 0" in result.reason
+
+
+def test_a_repeated_question_reuses_the_closest_earlier_answer_not_the_first_close_one() -> None:
+    import numpy as np
+
+    from agent.mock.facts import FactBank, FactFinder
+
+    def unit(*xs: float) -> np.ndarray:
+        v = np.zeros(384, dtype=np.float32)
+        v[: len(xs)] = xs
+        return v / np.linalg.norm(v)
+
+    finder = FactFinder(FactBank((), np.zeros((0, 384), dtype=np.float32)))
+    path = [{"text": "I moved from the lab in 2018.", "source": "bio"}]
+    week = [{"text": "My week is mostly forecasting.", "source": "role brief: A typical week"}]
+    question = unit(1.0, 0.5)
+    earlier = [(unit(1.0, 1.0), week, 2), (unit(1.0, 0.45), path, 1)]  # both above the bar
+    chosen = finder.find(question, [], 1, earlier)
+    assert chosen == [{"text": "I moved from the lab in 2018.", "source": "earlier turn 1"}]
+
+
+def test_a_reworded_repeat_gets_the_first_answer_even_when_the_screen_misreads_it(  # type: ignore[no-untyped-def]
+        deps, fake_llm) -> None:
+    again = "Sorry, could you remind me how you ended up in analytics?"
+    graph = make_graph(deps, flags={again: "compensation"})
+    fake_llm.outcomes.extend([FactWords(), FactWords(), FactWords()])
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    (first,) = replies(list(send_turn(deps, thread, "How did you get into data analysis?", graph=graph)))
+    list(send_turn(deps, thread, "Which tools do you use every day?", graph=graph))
+    (repeat,) = replies(list(send_turn(deps, thread, again, graph=graph)))
+    assert repeat["route"] == "repeat"
+    assert {f["text"] for f in repeat["facts"]} == {f["text"] for f in first["facts"]}
+    view = session_view(deps, thread, graph=graph)
+    assert view is not None and view.transcript[-1]["facts"] == repeat["facts"]
+
+
+def test_a_new_question_that_mentions_again_is_not_a_repeat(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.outcomes.extend([FactWords(), FactWords(), FactWords()])
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    list(send_turn(deps, thread, "Which tools do you use every day?", graph=graph))
+    (reply,) = replies(list(send_turn(
+        deps, thread, "If you could start your career again, what would you do differently?", graph=graph)))
+    assert reply["route"] == "answer"
+
+
+def test_the_busy_contact_names_the_call_length_as_a_fact_of_the_session(  # type: ignore[no-untyped-def]
+        deps, fake_llm) -> None:
+    graph = make_graph(deps)
+    seen = set()
+    for name in ("Priya Raman", "Dana Park", "Lee Chen", "Ana Ruiz", "Tom Odell", "Mia Berg"):
+        thread = start_session(deps, request(style="busy", minutes=25, contact_name=name), graph=graph)
+        (reply,) = replies(list(send_turn(deps, thread, "Hi, I'm Sam. Thanks for making time.",
+                                          graph=graph)))
+        named = "25 minutes" in reply["text"]
+        seen.add(named)
+        assert reply["route"] == "greeting"
+        assert reply["facts"] == ([{"text": "The call is booked for 25 minutes.", "source": "call length"}]
+                                  if named else [])
+    assert seen == {True, False}  # both wordings came up, with and without the length

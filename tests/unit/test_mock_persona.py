@@ -211,3 +211,42 @@ def test_a_screen_that_cannot_decide_fails_closed_and_long_turns_are_trimmed() -
     record = reader.read(long_turn, 1, [])
     assert record["screen"] is not None and record["screen"]["verdict"] == "review"
     assert seen == ["How did you start?"] and len(seen[0]) <= SCREEN_MAX_CHARS
+
+
+def test_a_statement_is_a_job_ask_only_when_it_mentions_a_job() -> None:
+    from tests.unit.mock_helpers import scripted_reader
+
+    thanks = "Hi, I'm Sam. Thank you for fitting me in this week."
+    pitch = "Hi, I'm Sam, and I'd love a position on your team."
+    asked = "Thanks for fitting me in. Could you fit me in somewhere?"
+    reader = scripted_reader(flags={thanks: "job_request", pitch: "job_request", asked: "job_request"})
+    assert reader.read(thanks, 0, [])["screen"]["verdict"] == "ok"  # type: ignore[index]
+    assert reader.read(pitch, 0, [])["screen"]["category"] == "job_request"  # type: ignore[index]
+    assert reader.read(asked, 0, [])["screen"]["verdict"] == "flag"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("reply", "problem"), [
+    ("You joined the hospital in 2019 after working in a lab.", "second_person"),
+    ("Your team builds dashboards every week.", "second_person"),
+    ("Priya builds dashboards every week.", "third_person"),
+    ("She builds dashboards every week.", "third_person"),
+])
+def test_a_reply_in_the_wrong_person_is_caught(reply: str, problem: str) -> None:
+    from agent.mock.validate import perspective_problems
+
+    facts = [{"text": "I joined the hospital in 2019 after working in a lab.", "source": "bio"},
+             {"text": "My team builds dashboards every week.", "source": "bio"}]
+    assert perspective_problems(reply, facts, "Priya Raman") == [problem]
+
+
+@pytest.mark.parametrize("reply", [
+    "I joined the hospital in 2019, after a few years in a lab.",
+    "I'm Priya, and my team builds dashboards every week.",
+    "If you join a hospital team, you will build dashboards most weeks.",
+])
+def test_a_reply_in_the_first_person_passes_the_perspective_check(reply: str) -> None:
+    from agent.mock.validate import perspective_problems
+
+    facts = [{"text": "I joined the hospital in 2019 after working in a lab.", "source": "bio"},
+             {"text": "My team builds dashboards every week.", "source": "bio"}]
+    assert perspective_problems(reply, facts, "Priya Raman") == []
