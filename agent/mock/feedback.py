@@ -92,7 +92,8 @@ def over_time_turn(said: Sequence[TurnRecord], limit: int) -> TurnRecord | None:
     """The first turn that carried the call past the agreed time, unless it was wrapping up."""
     for t in said:
         if t.get("minutes_after", 0.0) > limit + 1e-9:
-            closing = t.get("wrap_up") or t.get("time_ack") or (t.get("thanks") and not t.get("asks"))
+            closing = (t.get("wrap_up") or t.get("time_ack") or t.get("route") == "goodbye"
+                       or (t.get("thanks") and not t.get("asks")))
             if not closing:
                 return t
     return None

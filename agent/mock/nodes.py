@@ -55,6 +55,7 @@ from agent.mock.state import MAX_TURN_CHARS, Feedback, MockState, TurnRecord
 from agent.mock.styles import Style, deflects, facts_for_turn, good_question, style_for
 from agent.mock.topics import TopicReader, sections_for
 from agent.mock.turns import (
+    FOLLOW_UP_ASK,
     NAMED_INTRO,
     PURPOSE_CLAUSE,
     PURPOSE_LEAD,
@@ -351,9 +352,11 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
     if kind in ("empty", "gibberish"):
         return kind, template_reply(kind, seed), []
     opening = record["index"] == 0 or bool(record.get("greeting") or record.get("self_intro"))
-    closing = record.get("wrap_up") or (record.get("thanks") and not record.get("asks") and not opening)
+    follow_up = bool(record.get("asks") and FOLLOW_UP_ASK.search(record["text"]))
+    closing = record.get("wrap_up") or (record.get("thanks") and not opening
+                                        and (not record.get("asks") or follow_up))
     if closing:
-        return "goodbye", template_reply("goodbye", seed), []
+        return "goodbye", template_reply("goodbye_follow_up" if follow_up else "goodbye", seed), []
     if clock.get("notice") and clock.get("extra", 0) >= EXTRA_TURNS_AFTER_TIME:
         return "hard_stop", template_reply("hard_stop", seed), []
     repeat_of = record.get("repeat_of")

@@ -292,6 +292,9 @@ GOODBYE = ("You're very welcome, it was nice talking with you. Good luck, and do
            "it goes.",
            "My pleasure. Keep me posted on how things go, and feel free to send me a note if "
            "something else comes up.")
+GOODBYE_FOLLOW_UP = ("Of course, please do; I'd be glad to hear how it goes. It was nice talking with "
+                     "you, and good luck!",
+                     "Yes, absolutely, stay in touch. Thanks for reaching out, and good luck with it all.")
 REPEAT = ("As I said a moment ago: {recap} Was there something else you wanted to know?",
           "Like I mentioned: {recap} Is there another side of it you'd like to hear about?")
 NAME_OK = ("Yes, of course, feel free to mention that we spoke.",
@@ -309,7 +312,7 @@ def template_reply(kind: str, seed: str, **slots: str) -> str:
     """One of the fixed replies for a behaviour, chosen deterministically by `seed`."""
     table: dict[str, tuple[str, ...]] = {
         "empty": EMPTY, "gibberish": GIBBERISH, "greeting": GREETING, "goodbye": GOODBYE,
-        "repeat": REPEAT, "name_permission": NAME_OK, "referral": REFERRAL, "time_note": TIME_NOTE,
+        "goodbye_follow_up": GOODBYE_FOLLOW_UP,        "repeat": REPEAT, "name_permission": NAME_OK, "referral": REFERRAL, "time_note": TIME_NOTE,
         "one_more": ONE_MORE, "hard_stop": HARD_STOP, "greeting_busy": GREETING_BUSY,
         "greet_short": GREET_SHORT, "busy_note": BUSY_NOTE, "guarded_deflect": GUARDED_DEFLECT,
         "opener": OPENERS, "no_facts": NO_FACTS, **DECLINE,

@@ -64,6 +64,11 @@ WRAP_UP = re.compile(
     r"\b(bye|goodbye|talk soon|that'?s (?:all|everything|it)|that covers it|i'?ll let you go|"
     r"wrap (?:up|things up)|those are all my questions|that was my last question)\b", re.IGNORECASE,
 )
+# A closing that asks only whether the user may stay in touch: answered with a yes and a goodbye.
+FOLLOW_UP_ASK = re.compile(
+    r"\b(follow(?:ing)? up|keep in touch|stay in touch|touch base|send you (?:a|my|an)\b|"
+    r"email you|write to you|reach out (?:again|later|if)|connect (?:with you )?on linkedin|"
+    r"check (?:back )?in with you)", re.IGNORECASE)
 TIME_ACK = re.compile(
     r"\brespect your time\b|\b(?:we'?re|we are) (?:at|over|almost at|nearly at|close to|about at) "
     r"(?:time|the time|our time|\d+ minutes)\b|\bout of time\b|\brunning (?:out of|short on|over) "

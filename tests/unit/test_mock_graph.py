@@ -226,3 +226,21 @@ def test_session_survives_the_process_being_killed(deps, fake_llm, tmp_path) -> 
     feedback = end_session(deps, thread, graph=graph)
     assert [f.kind for f in feedback.flagged] == ["no_referral_ask"]
     assert json.loads(json.dumps(feedback.model_dump()))["minutes_agreed"] == 20
+
+
+@pytest.mark.parametrize(("line", "route", "follow_up"), [
+    ("Thank you so much. Would it be all right if I follow up by email?", "goodbye", True),
+    ("Thanks, this was great. Can we stay in touch?", "goodbye", True),
+    ("Thanks! What do you wish you had known in your first year?", "answer", False),
+])
+def test_a_thank_you_that_asks_to_stay_in_touch_is_a_closing(  # type: ignore[no-untyped-def]
+        deps, fake_llm, line: str, route: str, follow_up: bool) -> None:
+    from agent.mock.persona import GOODBYE_FOLLOW_UP
+
+    graph = make_graph(deps)
+    fake_llm.default = FactWords()
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    (reply,) = replies(list(send_turn(deps, thread, line, graph=graph)))
+    assert reply["route"] == route
+    assert (reply["text"] in GOODBYE_FOLLOW_UP) is follow_up
