@@ -312,7 +312,8 @@ def template_reply(kind: str, seed: str, **slots: str) -> str:
     """One of the fixed replies for a behaviour, chosen deterministically by `seed`."""
     table: dict[str, tuple[str, ...]] = {
         "empty": EMPTY, "gibberish": GIBBERISH, "greeting": GREETING, "goodbye": GOODBYE,
-        "goodbye_follow_up": GOODBYE_FOLLOW_UP,        "repeat": REPEAT, "name_permission": NAME_OK, "referral": REFERRAL, "time_note": TIME_NOTE,
+        "goodbye_follow_up": GOODBYE_FOLLOW_UP,
+        "repeat": REPEAT, "name_permission": NAME_OK, "referral": REFERRAL, "time_note": TIME_NOTE,
         "one_more": ONE_MORE, "hard_stop": HARD_STOP, "greeting_busy": GREETING_BUSY,
         "greet_short": GREET_SHORT, "busy_note": BUSY_NOTE, "guarded_deflect": GUARDED_DEFLECT,
         "opener": OPENERS, "no_facts": NO_FACTS, **DECLINE,
