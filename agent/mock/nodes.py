@@ -66,7 +66,6 @@ from agent.mock.turns import (
 )
 from agent.mock.validate import early_stop, perspective_problems, reply_problems, tidy_reply
 from agent.text.grammar import article
-from agent.text.notes import split_sentences
 from agent.text.words import sentences, word_count
 from agent.voice.speech import speech_feedback
 from agent.workflow import Context, emit
@@ -452,29 +451,54 @@ def _contact_reply_to(transcript: list[dict[str, Any]], index: int) -> str:
 def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord, question: str,
                       sent_user: str, messages: list[dict[str, str]], facts: list[Fact], seed: str,
                       style: Style, frame: Callable[[str], str] = lambda answer: answer) -> tuple[str, str]:
-    """The model's streamed wording of the facts if every claim in it is backed by them and it
-    passes the validators; else the contact says the best facts themselves. Each delta shows the
-    reply so far inside its `frame`."""
+    """The model's streamed wording of the facts, kept sentence by sentence: each sentence the
+    model finishes is checked at once (the validators, the grounding in the facts, the point of
+    view) and the reply is the sentences that passed, up to the first that did not, where the
+    model is stopped. The text shown while streaming (each delta, inside its `frame`) only ever
+    holds sentences that passed plus the one being written, so a sentence that is spoken while the
+    reply streams is never taken back. When no sentence passes, or the kept sentences together
+    fail (off topic, too short), the contact says the best facts themselves."""
     deps = context.deps
     request_messages = context.layout.request(state, facts, messages, sent_user)
+    name = user_name(state["turns"]).lstrip(", ")
+    earlier_user = [t.get("text", "") for t in state["turns"]]
+    contact = str(state["persona"].get("name", ""))
+
+    def sentence_problems(sentence: str) -> list[str]:
+        problems = [p for p in reply_problems(sentence, question=question, user_lines=earlier_user,
+                                              user_name=name) if p != "empty"]
+        problems += grounding_problems(sentence, facts, record["text"], allowed=[name] if name else [])
+        return problems + perspective_problems(sentence, facts, contact)
+
+    kept: list[str] = []
+    failed = False
+
+    def take(done: list[str]) -> None:
+        nonlocal failed
+        for sentence in done[len(kept):]:
+            if failed or len(kept) >= style.sentences or sentence_problems(sentence):
+                failed = True
+                return
+            kept.append(sentence)
+
     buffer = ""
     try:
         for delta in deps.llm.stream(request_messages, max_tokens=style.max_tokens,
                                      temperature=0.4, stop=STOP):
             buffer += delta
-            so_far = frame(tidy_reply(buffer, complete=False))
-            emit({"type": "delta", "turn": record["index"], "text": so_far})
-            if early_stop(buffer):
+            parts = sentences(tidy_reply(buffer, complete=False))
+            take(parts[:-1])
+            if failed or len(kept) >= style.sentences or early_stop(buffer):
                 break
+            emit({"type": "delta", "turn": record["index"], "text": frame(" ".join([*kept, *parts[-1:]]))})
+        else:
+            take(sentences(tidy_reply(buffer)))
     except ModelError as exc:
-        buffer = ""  # the extractive answer below; the notice tells the UI/CLI why
+        kept = []  # the extractive answer below; the notice tells the UI/CLI why
         emit({"type": "notice", "turn": record["index"], "text": str(exc)})
-    reply = _sentences_at_most(tidy_reply(buffer), style.sentences)
-    earlier_user = [t.get("text", "") for t in state["turns"]]
-    name = user_name(state["turns"]).lstrip(", ")
+    reply = " ".join(kept)
     problems = reply_problems(reply, question=question, user_lines=earlier_user, user_name=name)
     problems += grounding_problems(reply, facts, record["text"], allowed=[name] if name else [])
-    problems += perspective_problems(reply, facts, str(state["persona"].get("name", "")))
     if not problems and word_count(question) >= 3:
         vectors = deps.encoder.encode([reply, question])
         if float(vectors[0] @ vectors[1]) < MIN_RELEVANCE:
@@ -483,11 +507,6 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
         return reply, "model"
     fallback = extractive_reply(facts, opener=_pick_opener(seed), limit=max(1, style.facts))
     return fallback or template_reply("no_facts", seed), "template"
-
-
-def _sentences_at_most(text: str, limit: int) -> str:
-    said = split_sentences(text)
-    return " ".join(said[:limit]) if len(said) > limit else text
 
 
 def _pick_opener(seed: str) -> str:

@@ -204,3 +204,51 @@ def test_the_busy_contact_names_the_call_length_as_a_fact_of_the_session(  # typ
         assert reply["facts"] == ([{"text": "The call is booked for 25 minutes.", "source": "call length"}]
                                   if named else [])
     assert seen == {True, False}  # both wordings came up, with and without the length
+
+
+class FirstFactThenInvention:
+    """A fake model that says its first fact, then invents a sentence the facts do not hold."""
+
+    def __init__(self) -> None:
+        self.said = ""
+
+    def __call__(self, messages) -> str:  # type: ignore[no-untyped-def]
+        import re as _re
+
+        block = messages[-1]["content"].split("<facts>")[-1]
+        self.said = _re.findall(r"^- (.+)$", block, _re.M)[0]
+        return f"{self.said} I also worked at Google for 12 years in Zurich."
+
+
+def test_sentences_that_pass_are_kept_and_the_first_that_fails_ends_the_reply(  # type: ignore[no-untyped-def]
+        deps, fake_llm) -> None:
+    from agent.voice.reply import ReplySpeech
+
+    graph = make_graph(deps)
+    model = FirstFactThenInvention()
+    fake_llm.outcomes.append(model)
+    thread = start_session(deps, request(bio=None), graph=graph)
+    events = list(send_turn(deps, thread, "What does a typical week look like for you?", graph=graph))
+    (reply,) = replies(events)
+    assert reply["origin"] == "model" and reply["text"].endswith(model.said)
+    assert "Google" not in reply["text"]
+    speech = ReplySpeech()
+    spoken = [s for e in events if e["type"] == "delta" for s in speech.feed(e["text"])]
+    restart, rest = speech.finish(reply["text"])
+    assert not restart and "Google" not in " ".join(spoken + rest)  # nothing said is taken back
+
+
+def test_a_first_sentence_that_fails_is_never_shown_complete_and_the_facts_are_said(  # type: ignore[no-untyped-def]
+        deps, fake_llm) -> None:
+    from agent.voice.reply import ReplySpeech
+
+    graph = make_graph(deps)
+    fake_llm.outcomes.append("I worked at Google for 12 years in Zurich. Then I moved here.")
+    thread = start_session(deps, request(bio=None), graph=graph)
+    events = list(send_turn(deps, thread, "What does a typical week look like for you?", graph=graph))
+    (reply,) = replies(events)
+    assert reply["origin"] == "template" and "Google" not in reply["text"]
+    speech = ReplySpeech()
+    spoken = [s for e in events if e["type"] == "delta" for s in speech.feed(e["text"])]
+    assert spoken == []  # the invented sentence was never complete on the page, so never spoken
+    assert fake_llm.calls and len([e for e in events if e["type"] == "delta"]) < 10  # stopped early
