@@ -86,7 +86,10 @@ class Transcriber:
         segments, _ = self.model.transcribe(
             clip.samples, language="en", beam_size=1, vad_filter=True, initial_prompt=prompt,
             condition_on_previous_text=False)
-        found = [Segment(round(s.start, 2), round(s.end, 2), s.text.strip())
+        # Whisper's timestamps come in 20 ms steps and its last segment may end past the audio
+        # (it rounds to its 30 s window's grid): a segment never ends after the clip does.
+        length = round(clip.seconds, 2)
+        found = [Segment(min(round(s.start, 2), length), min(round(s.end, 2), length), s.text.strip())
                  for s in segments if s.text.strip()]
         text = " ".join(s.text for s in found).strip()
         spans = [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in

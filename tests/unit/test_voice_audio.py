@@ -88,3 +88,25 @@ def test_over_two_minutes_is_refused_with_and_without_a_declared_length(tmp_path
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such audio file"):
         read_audio(tmp_path / "nowhere.wav")
+
+
+def test_a_segment_never_ends_after_the_recording() -> None:
+    """Whisper rounds its last segment's end to its own time grid, past the audio's end."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from agent.voice.audio import SAMPLE_RATE, Clip
+    from agent.voice.stt import Transcriber
+
+    class Overshooting:
+        def transcribe(self, samples, **kwargs):  # type: ignore[no-untyped-def]
+            return [SimpleNamespace(start=0.0, end=2.0, text=" How did you start?"),
+                    SimpleNamespace(start=4.1, end=5.0, text=" Thanks.")], None
+
+    transcriber = Transcriber.__new__(Transcriber)
+    transcriber.model, transcriber.prompt = Overshooting(), None
+    clip = Clip(np.zeros(int(4.86 * SAMPLE_RATE), dtype=np.float32), "wav", "q.wav")
+    out = transcriber.transcribe(clip).as_json()
+    assert out["seconds"] == 4.86 and out["segments"][-1]["end"] == 4.86
+    assert out["segments"][0] == {"start": 0.0, "end": 2.0, "text": "How did you start?"}
