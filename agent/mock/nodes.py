@@ -468,7 +468,7 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
         problems = [p for p in reply_problems(sentence, question=question, user_lines=earlier_user,
                                               user_name=name) if p != "empty"]
         problems += grounding_problems(sentence, facts, record["text"], allowed=[name] if name else [])
-        return problems + perspective_problems(sentence, facts, contact)
+        return problems + perspective_problems(sentence, facts, contact, name)
 
     kept: list[str] = []
     failed = False
@@ -505,12 +505,23 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
             problems.append("off_topic")
     if not problems:
         return reply, "model"
-    fallback = extractive_reply(facts, opener=_pick_opener(seed), limit=max(1, style.facts))
+    opener = "" if frame("") else _pick_opener(seed, facts[0] if facts else None)
+    fallback = extractive_reply(facts, opener=opener, limit=max(1, style.facts))
     return fallback or template_reply("no_facts", seed), "template"
 
 
-def _pick_opener(seed: str) -> str:
-    return template_reply("opener", seed)
+PERSONAL_SOURCES = ("bio", "earlier turn", "company")
+
+
+def _pick_opener(seed: str, first: Fact | None) -> str:
+    """A few words before the contact's facts. None after a lead the frame already says ("I
+    only have a few minutes, so briefly: good question." reads as a glitch), and none that frames
+    a fact of their own life as an observation ("From what I've seen, I studied chemistry")."""
+    opener = template_reply("opener", seed)
+    if first is not None and first["source"].startswith(PERSONAL_SOURCES) and opener not in (
+            "", "Good question. "):
+        return ""
+    return opener
 
 
 def finish(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:

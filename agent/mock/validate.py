@@ -89,13 +89,28 @@ def reply_problems(reply: str, *, question: str, user_lines: list[str] | None = 
 FIRST_PERSON_LEAD = re.compile(r"^(?:I|I'm|I've|I am|I have|My)\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
 SECOND_PERSON = {"i": "you", "i'm": "you're", "i've": "you've", "i am": "you are", "i have": "you have",
                  "my": "your"}
-THIRD_PERSON_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:She|He)\s+(?:is|was|has|had|\w+s|\w+ed)\b")
+THIRD_PERSON_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:She|He)\s+(?:is|was|has|had|\w+s|\w+ed)\b|"
+                               r"\b(?:she|he)\s+(?:is|was|has|had)\b")
+NARRATIVE_VERB = (r"is|was|has|had|were|\w+ed|\w+s|made|took|led|got|went|spent|began|became|built|ran|"
+                  r"grew|left|chose|did|knew|found|felt|thought")
+# "You made the jump from the lab in 2018": the contact telling the user their own past. Verbs
+# of speech are left alone ("You mentioned teaching …" is about what the user said).
+YOUR_PAST = re.compile(
+    r"(?:^|[.!?]\s+)You\s+(?!mentioned|said|asked|told|described|brought)"
+    r"(?:\w+ed|made|took|led|got|went|spent|studied|began|became|built|ran|grew|left|joined|moved|"
+    r"switched|worked|started|chose|did|had|were)\b")
 
 
-def perspective_problems(reply: str, facts: list[dict[str, str]], contact_name: str = "") -> list[str]:
-    """The contact speaks as themselves: not of themselves by name or as "she"/"he", and not as
-    the user ("You joined the hospital in 2019" from the fact "I joined the hospital in 2019")."""
+def perspective_problems(reply: str, facts: list[dict[str, str]], contact_name: str = "",
+                         user_name: str = "") -> list[str]:
+    """The contact speaks as themselves: not of themselves by name or as "she"/"he", not as the
+    user ("You joined the hospital in 2019" from the fact "I joined the hospital in 2019"), and
+    not of the user as a third person ("Aaron chose teaching because he …")."""
     problems = []
+    if YOUR_PAST.search(reply):
+        problems.append("second_person")
+    if user_name and re.search(rf"\b{re.escape(user_name)}\s+(?:{NARRATIVE_VERB})\b", reply):
+        problems.append("third_person")
     own = [p for p in re.split(r"\s+", contact_name.strip()) if len(p) > 1]
     for part in own:
         for match in re.finditer(rf"\b{re.escape(part)}\b", reply):

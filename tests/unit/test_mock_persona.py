@@ -250,3 +250,37 @@ def test_a_reply_in_the_first_person_passes_the_perspective_check(reply: str) ->
     facts = [{"text": "I joined the hospital in 2019 after working in a lab.", "source": "bio"},
              {"text": "My team builds dashboards every week.", "source": "bio"}]
     assert perspective_problems(reply, facts, "Priya Raman") == []
+
+
+@pytest.mark.parametrize(("reply", "problem"), [
+    ("You made the jump from the lab to data work in 2018.", "second_person"),
+    ("Jordan chose teaching because the schedule suited family life.", "third_person"),
+    ("I think he was in a public school at the time.", "third_person"),
+])
+def test_the_contact_does_not_tell_the_users_past_or_speak_of_them_as_a_third_person(
+        reply: str, problem: str) -> None:
+    from agent.mock.validate import perspective_problems
+
+    assert problem in perspective_problems(reply, [], "Priya Raman", "Jordan")
+
+
+@pytest.mark.parametrize("reply", [
+    "You mentioned teaching, and that background helps a lot in this work.",
+    "Jordan, you should look at a short course in SQL first.",
+])
+def test_talking_to_the_user_about_what_they_said_is_fine(reply: str) -> None:
+    from agent.mock.validate import perspective_problems
+
+    assert perspective_problems(reply, [], "Priya Raman", "Jordan") == []
+
+
+def test_the_fallback_adds_no_opener_after_a_lead_or_before_a_fact_of_their_own_life() -> None:
+    from agent.mock.nodes import _pick_opener
+    from agent.mock.persona import OPENERS
+
+    bio = {"text": "I studied chemistry in Portland.", "source": "bio"}
+    brief = {"text": "Most weeks mix analysis and meetings.", "source": "role brief: A typical week"}
+    seeds = [f"Dana|{i}" for i in range(40)]
+    for_bio = {_pick_opener(s, bio) for s in seeds}
+    for_brief = {_pick_opener(s, brief) for s in seeds}
+    assert for_bio <= {"", "Good question. "} and for_brief == set(OPENERS)
