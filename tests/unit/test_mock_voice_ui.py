@@ -141,3 +141,40 @@ def test_the_feedback_shows_how_the_turns_were_spoken(ui_deps, fake_llm) -> None
     assert "### How you spoke" in feedback and "1 spoken turn" in feedback
     assert "“um” ×2" in feedback and "Long pauses" in feedback and "_(turn 0)_" in feedback
     assert "leaves out" in feedback
+
+
+@pytest.mark.parametrize(("sentence", "chunks"), [
+    ("In my first year, I mostly cleaned data and wrote small reports for the ward managers.",
+     ["In my first year,", "I mostly cleaned data and wrote small reports for the ward managers."]),
+    ("Most weeks mix analysis with meetings.", ["Most weeks mix analysis with meetings."]),
+    ("Honestly, most weeks mix analysis with meetings and a lot of email.",
+     ["Honestly, most weeks mix analysis with meetings and a lot of email."]),  # a clause too short
+])
+def test_a_long_first_sentence_is_spoken_clause_first(sentence: str, chunks: list[str]) -> None:
+    assert voice.clause_chunks(sentence) == chunks
+
+
+def test_only_the_replys_first_sentence_is_split(ui_deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    long_first = ("In my first year on the team, I mostly cleaned data and wrote small reports for "
+                  "the ward managers.")
+    fake_llm.outcomes.append(lambda messages: long_first)
+    thread = started(ui_deps)
+    spoken: list[str] = []
+    real = voice._speaker
+
+    def recording_speaker(deps):  # type: ignore[no-untyped-def]
+        speaker, note = real(deps)
+
+        class Recorder:
+            def sentence_wav(self, text: str) -> bytes:
+                spoken.append(text)
+                return speaker.sentence_wav(text)  # type: ignore[no-any-return]
+        return Recorder(), note
+
+    voice._speaker = recording_speaker  # type: ignore[assignment]
+    try:
+        list(voice.voice_send_handler(ui_deps, tab.send_handler, thread, "What was your first year like?",
+                                      [], None, True))
+    finally:
+        voice._speaker = real  # type: ignore[assignment]
+    assert spoken and spoken[0].endswith(",") and len(spoken[0].split()) < len(long_first.split())

@@ -19,6 +19,7 @@ import base64
 import contextlib
 import html
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -149,6 +150,22 @@ def speakable(sentence: str) -> bool:
     return not set(reply_problems(sentence, question="")) - {"empty"}
 
 
+FIRST_CLAUSE = re.compile(r"^(.+?[,;:])\s+(.+)$")
+LONG_FIRST_SENTENCE = 10  # words
+
+
+def clause_chunks(sentence: str) -> list[str]:
+    """The reply's first sentence, when long, as its first clause and the rest: Piper's time grows
+    with the text, so the first audio starts after the clause is synthesised, not the sentence."""
+    match = FIRST_CLAUSE.match(sentence)
+    if len(sentence.split()) <= LONG_FIRST_SENTENCE or not match:
+        return [sentence]
+    head, rest = match.group(1), match.group(2)
+    if len(head.split()) < 3 or len(rest.split()) < 3:
+        return [sentence]
+    return [head, rest]
+
+
 def clip_line(wav: bytes) -> str:
     return "data:audio/wav;base64," + base64.b64encode(wav).decode("ascii") + "\n"
 
@@ -178,7 +195,9 @@ def voice_send_handler(deps: Deps, send: SendHandler, thread_id: str, text: str,
             else:
                 todo = plan.feed(reply)
         yield chat_out, clock, status or note, box, clips, kept
-        for sentence in todo:
+        first = clips.count("\n") == 1 and bool(todo)  # nothing of this reply is in the player yet
+        chunks = [*clause_chunks(todo[0]), *todo[1:]] if first else todo
+        for sentence in chunks:
             try:
                 clips += clip_line(speaker.sentence_wav(sentence))  # type: ignore[union-attr]
             except Exception as exc:  # noqa: BLE001 - speech output must never break the rehearsal
