@@ -318,6 +318,11 @@ def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[st
         clock["notice"] = True
     clock["elapsed"] = elapsed
     record.update({"route": route, "reply_origin": origin, "minutes_after": elapsed})  # type: ignore[typeddict-item]
+    screen = record.get("screen")
+    if route == "repeat" and screen and screen.get("verdict") == "flag":
+        # The same question as one the contact answered: the feedback does not call it a misstep.
+        record["screen"] = {"verdict": "ok", "category": None, "rewrite": None,
+                            "reason": f"asks again what turn {record.get('repeat_of')} asked"}
     turns[-1] = record
     history = trim_history([*messages, {"role": "user", "content": sent_user},
                             {"role": "assistant", "content": reply}])

@@ -166,7 +166,7 @@ def test_a_repeated_question_reuses_the_closest_earlier_answer_not_the_first_clo
 def test_a_reworded_repeat_gets_the_first_answer_even_when_the_screen_misreads_it(  # type: ignore[no-untyped-def]
         deps, fake_llm) -> None:
     again = "Sorry, could you remind me how you ended up in analytics?"
-    graph = make_graph(deps, flags={again: "compensation"})
+    graph = make_graph(deps, flags={again: "personal_compensation"})
     fake_llm.outcomes.extend([FactWords(), FactWords(), FactWords()])
     thread = start_session(deps, request(), graph=graph)
     list(send_turn(deps, thread, OPENING, graph=graph))
@@ -177,6 +177,9 @@ def test_a_reworded_repeat_gets_the_first_answer_even_when_the_screen_misreads_i
     assert {f["text"] for f in repeat["facts"]} == {f["text"] for f in first["facts"]}
     view = session_view(deps, thread, graph=graph)
     assert view is not None and view.transcript[-1]["facts"] == repeat["facts"]
+    feedback = end_session(deps, thread, graph=graph)
+    kinds = {f.kind for f in feedback.flagged if f.turn == repeat["turn"]}
+    assert "personal_compensation" not in kinds and kinds <= {"no_thanks", "no_referral_ask"}  # not a pay question
 
 
 def test_a_new_question_that_mentions_again_is_not_a_repeat(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
