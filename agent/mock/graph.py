@@ -133,15 +133,23 @@ def session_view(deps: Deps, thread_id: str, graph: Rehearsals | None = None) ->
         thread_id=thread_id, request=values["request"], persona=values.get("persona", {}),
         transcript=list(values.get("transcript", [])),
         elapsed=float(values.get("clock", {}).get("elapsed", 0.0)),
-        open=bool(snapshot.next), feedback=feedback,
+        open=not _ended(snapshot), feedback=feedback,
     )
+
+
+def _ended(snapshot: Any) -> bool:
+    """The call really ended (its feedback was made). A process killed after a step's writes were
+    saved but before the next checkpoint leaves a snapshot with nothing `next` that has not ended:
+    the user's line was read and not yet answered, and `_settle` carries it on."""
+    values = snapshot.values or {}
+    return bool(values.get("feedback")) or (not snapshot.next and bool(values.get("ended")))
 
 
 def _settle(graph: Rehearsals, thread_id: str) -> Iterator[dict[str, Any]]:
     """Finish work a crash interrupted (a turn read but not yet answered) before taking new input."""
     for _ in range(3):
         snapshot = graph.get_state(thread_id)
-        if not snapshot.next or snapshot.interrupts:
+        if _ended(snapshot) or snapshot.interrupts:
             return
         for mode, payload in graph.stream(None, thread_id):
             if mode == "custom":
@@ -152,7 +160,7 @@ def _require_open(graph: Rehearsals, thread_id: str) -> None:
     snapshot = graph.get_state(thread_id)
     if not (snapshot.values or {}).get("request"):
         raise InputError(f"no rehearsal with thread id {thread_id}")
-    if not snapshot.next:
+    if _ended(snapshot):
         raise InputError(f"the rehearsal {thread_id} has ended; start a new one")
 
 

@@ -153,7 +153,9 @@ class Driver:
             return reply.success and "SWOT ready" in str(reply.outputs[:1])
         line = f"What surprised you most in your first year? ({marker})"
         reply = c.call_api("mock_send", [None, line, [], None, False])
-        return reply.success and bool(reply.outputs)
+        # Acknowledged only when the page shows the line in the chat: a refused line (no
+        # rehearsal, an ended one) is taken out of the chat and left in the text box.
+        return reply.success and bool(reply.outputs) and marker in json.dumps(reply.outputs[:1])
 
 
 def _swot_whole(data_dir: Path) -> list[str]:

@@ -244,3 +244,34 @@ def test_a_thank_you_that_asks_to_stay_in_touch_is_a_closing(  # type: ignore[no
     (reply,) = replies(list(send_turn(deps, thread, line, graph=graph)))
     assert reply["route"] == route
     assert (reply["text"] in GOODBYE_FOLLOW_UP) is follow_up
+
+
+class DiesBeforeCheckpoint(InMemorySaver):
+    """A checkpointer whose process 'dies' once armed: the step's writes are saved, the
+    checkpoint after them is not (what `kill -9` did to a rehearsal in the robustness run)."""
+
+    armed = False
+
+    def put(self, config, checkpoint, metadata, new_versions):  # type: ignore[no-untyped-def]
+        if self.armed:
+            self.armed = False
+            raise SystemExit("killed")
+        return super().put(config, checkpoint, metadata, new_versions)
+
+
+def test_a_rehearsal_cut_off_after_reading_a_line_is_carried_on_not_ended(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    saver = DiesBeforeCheckpoint()
+    fake_llm.default = FactWords()
+    graph = make_graph(deps, saver)
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    saver.armed = True
+    with pytest.raises(SystemExit):
+        list(send_turn(deps, thread, "What does a typical week look like?", graph=graph))
+    restarted = make_graph(deps, saver)  # a new process on the same checkpoints
+    view = session_view(deps, thread, graph=restarted)
+    assert view is not None and view.open and view.feedback is None
+    events = list(send_turn(deps, thread, "Which tools do you use most?", graph=restarted))
+    assert len(replies(events)) >= 1
+    after = session_view(deps, thread, graph=restarted)
+    assert after is not None and after.transcript[-2]["text"] == "Which tools do you use most?"
