@@ -23,6 +23,10 @@ def say(page, text: str, minutes: str) -> None:  # type: ignore[no-untyped-def]
         f"() => document.querySelector('#mock-clock')?.innerText.includes('{minutes} of 20 min')",
         timeout=TURN_TIMEOUT,
     )
+    # The chat's markdown can render a moment after the clock: wait until the placeholder is gone.
+    page.wait_for_function(
+        "() => !(document.querySelector('#mock-chat')?.innerText || '').trim().endsWith('…')",
+        timeout=60_000)
 
 
 def test_three_turn_rehearsal_survives_reload_and_shows_feedback(  # type: ignore[no-untyped-def]
