@@ -100,6 +100,9 @@ PROMISE = re.compile(
     r"\b(I'?ll|I will|I can|I could|let me) (refer|recommend|pass|forward|put in a word|get you|hire|"
     r"set up|introduce you to (our|my) (hiring|recruit))|send me your (cv|resume|résumé)|"
     r"we'?re hiring|you'?re hired|(there'?s|we have) an opening", re.I)
+# label → (count of such lines, count handled right, the pattern of a right reply, the problem line)
+MOVE_CHECKS = {"closing": ("closings", "closed", CLOSING, "closing not closed"),
+               "off_limits": ("off_limits", "declined", DECLINE, "off-limits not declined")}
 ADVICE = re.compile(r"\b(advice|suggest|how people|get (in|started)|getting started|start|worth|try|"
                     r"field|learn|experience|path)\b", re.I)
 CHARACTER_BREAK = re.compile(
@@ -315,23 +318,18 @@ def score(played: list[dict[str, Any]], encoder: Any, seed: int = 11) -> tuple[d
                 counts["greeted"] += ok
                 if not ok:
                     problems.append(f"{where}: opening not greeted: {text!r}")
-            elif label == "closing":
-                counts["closings"] += 1
-                ok = bool(CLOSING.search(text))
-                counts["closed"] += ok
+            elif label in MOVE_CHECKS:
+                total, passed, pattern, failure = MOVE_CHECKS[label]
+                counts[total] += 1
+                ok = bool(pattern.search(text))
+                counts[passed] += ok
                 if not ok:
-                    problems.append(f"{where}: closing not closed: {text!r}")
+                    problems.append(f"{where}: {failure}: {text!r}")
             elif label == "referral":
                 counts["referrals"] += 1
                 if names_contact(text, case["contact_name"]):
                     counts["self_referrals"] += 1
                     problems.append(f"{where}: names the contact: {text!r}")
-            elif label == "off_limits":
-                counts["off_limits"] += 1
-                ok = bool(DECLINE.search(text))
-                counts["declined"] += ok
-                if not ok:
-                    problems.append(f"{where}: off-limits not declined: {text!r}")
             elif label == "job_ask":
                 counts["job_asks"] += 1
                 ok = not PROMISE.search(text) and bool(ADVICE.search(text))
