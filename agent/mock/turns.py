@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from agent.errors import CoachError
+from agent.mock.grounding import claims
 from agent.mock.state import MAX_TURN_CHARS, Priority, ScreenView, TurnRecord
 from agent.text.words import normalise, sentences, words
 
@@ -159,8 +160,8 @@ def semantic_repeat(text: str, earlier: Sequence[tuple[int, str]], encoder: Any)
     (turn index, text) of the earlier turns that asked something."""
     if not earlier or not asks_something(text):
         return None
-    mine = _specifics(text)
-    earlier = [(i, t) for i, t in earlier if _specifics(t) <= mine or not mine]
+    mine = claims(text)  # numbers and names: "topic 4" is not "topic 0", "at Google" not "at Meta"
+    earlier = [(i, t) for i, t in earlier if claims(t) <= mine or not mine]
     if not earlier:
         return None
     bar = REPEAT_WITH_REMINDER if REMINDER.search(text) else REPEAT_WITHOUT_REMINDER
@@ -169,13 +170,6 @@ def semantic_repeat(text: str, earlier: Sequence[tuple[int, str]], encoder: Any)
     best = int(np.argmax(sims))
     return earlier[best][0] if float(sims[best]) >= bar else None
 
-
-def _specifics(text: str) -> set[str]:
-    """Numbers and mid-sentence names: "topic 4" is not "topic 0", "at Google" not "at Meta"."""
-    found = set(re.findall(r"\d+", text))
-    for sentence in sentences(text):
-        found |= {m.lower() for m in re.findall(r"(?<=\s)[A-Z][\w'’-]+", sentence) if m not in ("I", "I'm")}
-    return found
 
 
 def screen_view(result: Any) -> ScreenView:
