@@ -32,6 +32,7 @@ _ENV_FIELDS: dict[str, str] = {
     "COACH_CAPABLE_MODEL": "capable_model",
     "COACH_THREADS": "threads",
     "COACH_CONTEXT": "n_ctx",
+    "COACH_UI_SESSIONS": "ui_sessions",
 }
 
 
@@ -74,6 +75,9 @@ class Settings(BaseModel):
     capable_model: bool = Field(False, description="Give the model larger roles in drafts")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
     n_ctx: int = Field(4096, ge=512)
+    ui_sessions: int = Field(
+        64, ge=1, le=100_000,
+        description="Browser sessions whose page state the web UI keeps in memory (about 1 MB each)")
 
     @model_validator(mode="after")
     def _model_follows_local_model(self) -> Settings:

@@ -22,6 +22,7 @@ import gradio as gr
 
 from agent.deps import Deps
 from agent.errors import CoachError
+from ui.gradio_fixes import keep_replacement_ids
 from ui.tabs.contacts import build_contacts_tab
 from ui.tabs.mock import build_mock_tab
 from ui.tabs.outreach import build_outreach_tab
@@ -80,6 +81,7 @@ def apply_event_policies(app: gr.Blocks) -> None:
 
 
 def create_app(deps: Deps) -> gr.Blocks:
+    keep_replacement_ids()
     with gr.Blocks(title="Informational-interview coach", analytics_enabled=False) as app:
         gr.Markdown("# Informational-interview coach")
         with gr.Tabs():

@@ -1,18 +1,26 @@
-"""An ASGI guard in front of Gradio's queue: bodies over a size cap and unknown function indexes
-are refused with a 4xx before Gradio sees them.
+"""An ASGI guard in front of Gradio's queue: bodies over a size cap, unknown function indexes and
+inputs over their field's own limit are refused with a 4xx before Gradio sees them.
 
 Gradio 6.31 answers a `queue/join` for a function index that does not exist with an HTTP 500 (a
 `KeyError` deep in its router) and reads any body size into memory. The page never sends either,
 but any local HTTP client can; this turns both into a clean 413/422 with a one-line JSON reason.
+
+A textbox's `max_length` is only enforced by the browser. Gradio keeps the last value of every
+component an event updates in that session's memory, so a client that skips the browser could
+park megabytes per field per session (the surface probe grew the app to 5.3 GB that way). The
+guard enforces each input's limit on the server: a textbox's own `max_length`, and
+`MAX_OTHER_INPUT` for everything else, measured on its JSON.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 MAX_EVENT_BYTES = 4_000_000  # ten pasted interviews of 200 KB each fit twice over
+MAX_OTHER_INPUT = 1_000_000  # a non-text input as JSON: the chat of a rehearsal of 500 turns fits
+Limits = Mapping[int, Sequence[int | None]]  # function index -> per-input cap (None: no check)
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -21,8 +29,29 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def join_problem(body: bytes, known: Iterable[int]) -> tuple[int, str] | None:
-    """(status, reason) when a queue/join body must be refused, else None."""
+def input_size(value: Any) -> int:
+    """A string's length in characters (what `max_length` counts); anything else as JSON."""
+    if isinstance(value, str):
+        return len(value)
+    try:
+        return len(json.dumps(value))
+    except (TypeError, ValueError):
+        return MAX_EVENT_BYTES
+
+
+def oversized_input(data: Any, caps: Sequence[int | None]) -> tuple[int, int] | None:
+    """(input position, its cap) of the first input over its cap, else None."""
+    if not isinstance(data, list):
+        return None  # Gradio refuses a malformed `data` itself, cleanly
+    for slot, (value, cap) in enumerate(zip(data, caps, strict=False)):
+        if cap is not None and input_size(value) > cap:
+            return slot, cap
+    return None
+
+
+def join_problem(body: bytes, known: Iterable[int] | Limits) -> tuple[int, str] | None:
+    """(status, reason) when a queue/join body must be refused, else None. With `Limits`, each
+    input is also held to its cap."""
     if len(body) > MAX_EVENT_BYTES:
         return 413, f"request body over {MAX_EVENT_BYTES // 1_000_000} MB"
     try:
@@ -35,13 +64,18 @@ def join_problem(body: bytes, known: Iterable[int]) -> tuple[int, str] | None:
     if fn_index is not None and (not isinstance(fn_index, int) or isinstance(fn_index, bool)
                                  or fn_index not in set(known)):
         return 422, "unknown fn_index"
+    if isinstance(known, Mapping) and fn_index is not None:
+        over = oversized_input(payload.get("data"), known[fn_index])
+        if over is not None:
+            return 413, f"input {over[0]} is over its limit of {over[1]:,} characters"
     return None
 
 
 class QueueGuard:
-    """ASGI middleware; `known` returns the app's function indexes at request time."""
+    """ASGI middleware; `known` returns the app's function indexes (or their `Limits`) at
+    request time."""
 
-    def __init__(self, app: ASGIApp, known: Callable[[], Iterable[int]]) -> None:
+    def __init__(self, app: ASGIApp, known: Callable[[], Iterable[int] | Limits]) -> None:
         self.app = app
         self.known = known
 

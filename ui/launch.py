@@ -56,7 +56,7 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
         ingest(deps.vectors, deps.db)
     app = create_app(deps)
     app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
-    options = launch_options(host, port, block=block)
+    options = launch_options(host, port, block=block, sessions=deps.settings.ui_sessions)
     options["app_kwargs"] = {"middleware": [guard_middleware(app)]}
     # Warm the model only once the server is up, so the model server's start-up never competes
     # with Gradio's own start on a busy machine.
@@ -84,18 +84,51 @@ def guard_middleware(app: Any) -> Any:
 
     from ui.guard import QueueGuard
 
-    return Middleware(QueueGuard, known=lambda: app.fns.keys())
+    limits: dict[int, list[int | None]] = {}
+
+    def known() -> dict[int, list[int | None]]:
+        if len(limits) != len(app.fns):  # the functions are fixed once the app is launched
+            limits.clear()
+            limits.update(input_limits(app))
+        return limits
+
+    return Middleware(QueueGuard, known=known)
+
+
+def input_limits(app: Any) -> dict[int, list[int | None]]:
+    """Each function's per-input caps for the guard: a textbox's `max_length` (every input
+    textbox declares one, see the UI policy test), `MAX_OTHER_INPUT` for other components, and
+    none for `gr.State`, whose value the server holds and the browser only sends as null."""
+    import gradio as gr
+
+    from ui.guard import MAX_OTHER_INPUT
+
+    def cap(block: Any) -> int | None:
+        if isinstance(block, gr.State):
+            return None
+        if isinstance(block, gr.Textbox):
+            return block.max_length or MAX_OTHER_INPUT
+        return MAX_OTHER_INPUT
+
+    return {index: [cap(block) for block in fn.inputs] for index, fn in app.fns.items()}
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def launch_options(host: str, port: int, *, block: bool) -> dict[str, Any]:
+def launch_options(host: str, port: int, *, block: bool, sessions: int = 64) -> dict[str, Any]:
     """The security defaults every launch uses. Gradio 6's run history is off: it would keep
     every run's inputs (your notes, your contacts) in the browser and offers to upload them to a
-    Hugging Face bucket, a network path this offline app must not have."""
+    Hugging Face bucket, a network path this offline app must not have.
+
+    `sessions` caps the browser sessions whose page state Gradio keeps in memory. Each new
+    session hash (every page load, every API client) costs about 1 MB (a copy of the page's
+    config) plus the last value of every component an event updated; Gradio's default of 10,000
+    let any local client grow the app by gigabytes (the surface probe took it to 5.3 GB). The
+    oldest session is dropped first: a tab that old starts again from its defaults."""
     return {
+        "state_session_capacity": sessions,
         "server_name": host, "server_port": port, "share": False, "max_file_size": MAX_FILE_SIZE,
         "enable_monitoring": False, "show_error": False, "prevent_thread_lock": not block,
         "quiet": True, "run_history": False,

@@ -103,7 +103,7 @@ def build_options(controls: VoiceControls) -> VoiceControls:
         controls.speak = gr.Checkbox(True, label="Speak the contact's replies", elem_id="mock-speak")
         controls.player = gr.HTML("<audio controls preload='auto' data-state='idle'></audio>",
                                   elem_id="mock-voice-player", padding=False)
-    controls.clips = gr.Textbox(visible="hidden", elem_id="mock-voice-clips")
+    controls.clips = gr.Textbox(visible="hidden", elem_id="mock-voice-clips", max_length=20_000)
     controls.heard = gr.State(None)
     return controls
 

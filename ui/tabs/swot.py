@@ -25,7 +25,7 @@ from agent.errors import CoachError
 from agent.swot.report import report_markdown
 from agent.swot.saving import save_swot
 from agent.swot.state import NoteInput, SwotItem, SwotReport, SwotRequest, default_summarise
-from agent.text.notes_input import check_pasted
+from agent.text.notes_input import MAX_NOTE_BYTES, MAX_NOTES, check_pasted
 from ui.render import error_markdown
 
 MODEL_GROUP = "embedded-model"
@@ -234,7 +234,10 @@ def build_swot_tab(deps: Deps) -> dict[str, Any]:
                                   elem_id="swot-contact", allow_custom_value=False)
             interviews = gr.CheckboxGroup(choices=[], label="Saved interviews to include",
                                           elem_id="swot-interviews")
+        # Ten interviews at the per-interview limit and their separators; one character more, so
+        # a paste over it is cut where the notes check still names the limit instead of silently.
         pasted = gr.Textbox(label="Notes", lines=10, max_lines=30, elem_id="swot-notes",
+                            max_length=MAX_NOTES * (MAX_NOTE_BYTES + 8) + 1,
                             placeholder="Paste your notes here. Separate interviews with ---")
         with gr.Row():
             summarise = gr.Checkbox(
