@@ -10,8 +10,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent.local_models import DEFAULT_LOCAL_MODEL, LocalModelName, alias_for
 
@@ -32,6 +33,8 @@ _ENV_FIELDS: dict[str, str] = {
     "COACH_CAPABLE_MODEL": "capable_model",
     "COACH_THREADS": "threads",
     "COACH_CONTEXT": "n_ctx",
+    "COACH_DATABASE_URL": "database_url",
+    "COACH_CHROMA_URL": "chroma_url",
 }
 
 
@@ -74,6 +77,34 @@ class Settings(BaseModel):
     capable_model: bool = Field(False, description="Give the model larger roles in drafts")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
     n_ctx: int = Field(4096, ge=512)
+    database_url: str | None = Field(
+        None, description="postgresql://… for rehearsal checkpoints; None = SQLite in data_dir")
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a `chroma run` server; None = embedded Chroma")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        """Only PostgreSQL is supported as a server database: a typo such as `postgress://` or a
+        MySQL URL should fail at start-up, not on the first saved rehearsal turn."""
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (e.g. postgresql://coach@db:5432/coach)")
+        return value or None
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, value: str | None) -> str | None:
+        """`http(s)://host:port` with a port, because the Chroma client takes host and port apart."""
+        if not value:
+            return None
+        parsed = urlsplit(value)
+        try:
+            port = parsed.port
+        except ValueError:
+            port = None
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or port is None:
+            raise ValueError("must look like http://host:port (e.g. http://chroma:8000)")
+        return value
 
     @model_validator(mode="after")
     def _model_follows_local_model(self) -> Settings:
