@@ -26,6 +26,9 @@ from tests.fakes import FakeChatModel  # noqa: E402
 
 REAL_MODEL_MARKERS = {"cassette", "live", "e2e", "faults"}
 
+# PostgreSQL and `chroma run` for the server-mode tests; started only by tests that ask for them.
+pytest_plugins = ["tests.engines"]
+
 
 @pytest.fixture(autouse=True)
 def _guard_real_model(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:

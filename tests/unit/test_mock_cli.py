@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent.deps import Deps
-from agent.mock.graph import build_graph, sqlite_saver
+from agent.mock.graph import build_graph, open_checkpointer
 from tests.unit.mock_helpers import FactWords, scripted_reader
 
 SCRIPT = [
@@ -24,7 +24,7 @@ SCRIPT = [
 def run_cli(run_cli, deps: Deps):  # type: ignore[no-untyped-def]
     """The shared runner, with a scripted screen and an empty stdin unless a test gives one."""
     reader = scripted_reader({SCRIPT[1]: "job_request"})
-    deps.cached("mock_graph", lambda: build_graph(deps, sqlite_saver(deps.settings),
+    deps.cached("mock_graph", lambda: build_graph(deps, open_checkpointer(deps.settings),
                                                   reader_factory=lambda _r: reader))
     return lambda *argv, stdin="": run_cli(*argv, stdin=stdin)
 
