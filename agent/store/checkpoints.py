@@ -44,6 +44,12 @@ class CheckpointSaver(SqliteSaver):
     def close(self) -> None:
         self.conn.close()
 
+    def thread_checkpoint_counts(self) -> dict[str, int]:
+        """How many checkpoints each thread holds (for `coach admin prune`)."""
+        with self.cursor(transaction=False) as cur:
+            rows = cur.execute("SELECT thread_id, COUNT(*) FROM checkpoints GROUP BY thread_id")
+            return {str(thread): int(count) for thread, count in rows.fetchall()}
+
 
 def open_saver(settings: Settings) -> BaseCheckpointSaver[Any]:
     """The rehearsal checkpointer `settings` ask for: PostgreSQL with a database URL, else SQLite.

@@ -73,6 +73,12 @@ class GuardedPostgresSaver(PostgresSaver):
         if isinstance(pool, ConnectionPool):
             pool.close()
 
+    def thread_checkpoint_counts(self) -> dict[str, int]:
+        """How many checkpoints each thread holds (for `coach admin prune`)."""
+        with self._cursor() as cur:
+            cur.execute("SELECT thread_id, COUNT(*) AS n FROM checkpoints GROUP BY thread_id")
+            return {str(row["thread_id"]): int(row["n"]) for row in cur.fetchall()}
+
 
 def open_postgres_saver(url: str) -> GuardedPostgresSaver:
     """A pooled saver on `url` with its tables created (or migrated); a server that is down or
