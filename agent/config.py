@@ -35,6 +35,7 @@ _ENV_FIELDS: dict[str, str] = {
     "COACH_CONTEXT": "n_ctx",
     "COACH_DATABASE_URL": "database_url",
     "COACH_CHROMA_URL": "chroma_url",
+    "COACH_MODEL_CONCURRENCY": "model_concurrency",
 }
 
 
@@ -81,6 +82,9 @@ class Settings(BaseModel):
         None, description="postgresql://… for rehearsal checkpoints; None = SQLite in data_dir")
     chroma_url: str | None = Field(
         None, description="http://host:port of a `chroma run` server; None = embedded Chroma")
+    model_concurrency: int = Field(
+        16, ge=1, le=256,
+        description="UI model calls run at once with a remote model (the embedded one: always 1)")
 
     @field_validator("database_url")
     @classmethod

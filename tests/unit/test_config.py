@@ -48,7 +48,8 @@ def test_server_stores_follow_the_same_precedence(tmp_path: Path) -> None:
     s = Settings.load(env=env, dotenv=dotenv, database_url="postgresql://explicit@db/coach")
     assert s.database_url == "postgresql://explicit@db/coach"
     s = Settings.load(env={}, dotenv=tmp_path / "missing")
-    assert s.database_url is None and s.chroma_url is None
+    assert s.database_url is None and s.chroma_url is None and s.model_concurrency == 16
+    assert Settings.load(env={"COACH_MODEL_CONCURRENCY": "32"}, dotenv=dotenv).model_concurrency == 32
 
 
 @pytest.mark.parametrize(("var", "value"), [
