@@ -65,7 +65,7 @@ def server_error(exc: BaseException, url: str) -> StorageError:
         "`chroma run` is up and COACH_CHROMA_URL is right, then try again")
 
 
-def _collection_name(kind: str, encoder_name: str) -> str:
+def collection_name(kind: str, encoder_name: str) -> str:
     slug = re.sub(r"[^a-z0-9_-]+", "-", encoder_name.lower()).strip("-")
     return f"{kind}__{slug}"[:60]
 
@@ -124,7 +124,7 @@ class VectorStore:
         if kind not in self._collections:
             with self.guarded():
                 self._collections[kind] = self.client.get_or_create_collection(
-                    name=_collection_name(kind, self.encoder.name),
+                    name=collection_name(kind, self.encoder.name),
                     embedding_function=None,
                     metadata={"hnsw:space": "cosine", "encoder": self.encoder.name},
                 )
