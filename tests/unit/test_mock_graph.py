@@ -175,6 +175,7 @@ def test_session_resumes_on_a_new_connection_to_the_same_database(  # type: igno
     (reply,) = replies(list(send_turn(deps, thread, "Who else should I talk to?", graph=graph)))
     assert reply["turn"] == 2 and reply["elapsed"] == 4.5
     assert len(session_view(deps, thread, graph=graph).transcript) == 6  # type: ignore[union-attr]
+    assert deps.settings.checkpoint_path.exists() == (checkpoint_url is None)  # the one it used
 
 
 def test_a_crash_between_reading_and_answering_is_finished_on_the_next_turn(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
@@ -237,6 +238,7 @@ def test_session_survives_the_process_being_killed(deps, fake_llm, checkpoint_ur
     feedback = end_session(deps, thread, graph=graph)
     assert [f.kind for f in feedback.flagged] == ["no_referral_ask"]
     assert json.loads(json.dumps(feedback.model_dump()))["minutes_agreed"] == 20
+    assert deps.settings.checkpoint_path.exists() == (checkpoint_url is None)
 
 
 @pytest.mark.parametrize(("line", "route", "follow_up"), [

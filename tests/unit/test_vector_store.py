@@ -55,6 +55,7 @@ def test_upsert_query_filter_and_delete(tmp_path: Path, encoder, chroma_backend)
 
     vectors.delete_source("user_docs", "mentor.md")
     assert vectors.count("user_docs") == 1
+    assert vectors.path.exists() == (chroma_backend is None)  # the folder is only for embedded
 
 
 def test_collections_are_named_per_kind_and_encoder(tmp_path: Path, encoder, chroma_backend) -> None:  # type: ignore[no-untyped-def]
