@@ -5,8 +5,10 @@ the database restarts (each connection is checked when it is taken), where one l
 connection would stay broken until the app restarts. `setup()` runs once at start, so the tables
 exist before the first rehearsal. As with the SQLite file, a database that is down, refuses the
 login or loses the connection mid-turn becomes one `StorageError` line naming the server (never
-its password) instead of a traceback; a failed write is never half-committed because every write
-of a step runs in one pipeline/transaction inside the saver.
+its password) instead of a traceback. There is no rollback to add here, unlike SQLite: the
+connections are in autocommit, and the saver writes a checkpoint's blobs before the checkpoint row
+that refers to them (in one pipeline, which stops at the first failed statement), so a write cut
+off by a lost connection leaves at most unreferenced blobs, never a checkpoint missing its data.
 """
 
 from __future__ import annotations
