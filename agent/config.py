@@ -10,8 +10,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent.local_models import DEFAULT_LOCAL_MODEL, LocalModelName, alias_for
 
@@ -33,6 +34,9 @@ _ENV_FIELDS: dict[str, str] = {
     "COACH_THREADS": "threads",
     "COACH_CONTEXT": "n_ctx",
     "COACH_UI_SESSIONS": "ui_sessions",
+    "COACH_DATABASE_URL": "database_url",
+    "COACH_CHROMA_URL": "chroma_url",
+    "COACH_MODEL_CONCURRENCY": "model_concurrency",
 }
 
 
@@ -78,6 +82,37 @@ class Settings(BaseModel):
     ui_sessions: int = Field(
         64, ge=1, le=100_000,
         description="Browser sessions whose page state the web UI keeps in memory (about 1 MB each)")
+    database_url: str | None = Field(
+        None, description="postgresql://… for rehearsal checkpoints; None = SQLite in data_dir")
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a `chroma run` server; None = embedded Chroma")
+    model_concurrency: int = Field(
+        16, ge=1, le=256,
+        description="UI model calls run at once with a remote model (the embedded one: always 1)")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        """Only PostgreSQL is supported as a server database: a typo such as `postgress://` or a
+        MySQL URL should fail at start-up, not on the first saved rehearsal turn."""
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (e.g. postgresql://coach@db:5432/coach)")
+        return value or None
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, value: str | None) -> str | None:
+        """`http(s)://host:port` with a port, because the Chroma client takes host and port apart."""
+        if not value:
+            return None
+        parsed = urlsplit(value)
+        try:
+            port = parsed.port
+        except ValueError:
+            port = None
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or port is None:
+            raise ValueError("must look like http://host:port (e.g. http://chroma:8000)")
+        return value
 
     @model_validator(mode="after")
     def _model_follows_local_model(self) -> Settings:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from agent.config import Settings
 from agent.embeddings import Encoder, make_encoder
 from agent.store.db import Database
-from agent.store.vectors import VectorStore
+from agent.store.vectors import VectorStore, open_vectors
 
 if TYPE_CHECKING:  # the openai SDK takes ~0.5 s to import; only a model call needs it
     from agent.llm import ChatModel
@@ -77,7 +77,7 @@ class Deps:
     def vectors(self) -> VectorStore:
         if self._vectors is None:
             self._vectors = self.cached(
-                "deps:vectors", lambda: VectorStore(self.settings.chroma_dir, self.encoder))
+                "deps:vectors", lambda: open_vectors(self.settings, self.encoder))
         return self._vectors
 
     @property

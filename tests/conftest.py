@@ -26,6 +26,16 @@ from tests.fakes import FakeChatModel  # noqa: E402
 
 REAL_MODEL_MARKERS = {"cassette", "live", "e2e", "faults"}
 
+# PostgreSQL and `chroma run` for the server-mode tests; started only by tests that ask for them.
+from tests.engines import (  # noqa: E402,F401 - fixtures
+    checkpoint_url,
+    chroma_backend,
+    chroma_server,
+    chroma_url,
+    postgres_server,
+    postgres_url,
+)
+
 
 @pytest.fixture(autouse=True)
 def _guard_real_model(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,12 @@ Two policies are applied to every event once the tabs are built, so no tab can f
   `/gradio_api/info` (`PUBLIC_API`); the per-row and refresh plumbing the page itself fires is
   "private": hidden from the API page and refused by the Gradio client libraries. The browser still
   calls those by their index, like any HTTP client could, so handlers validate what they get.
+
+A third policy depends on where the model runs. The tabs put every event that calls the model in
+one concurrency group (`MODEL_GROUP`) limited to one at a time: the embedded llama.cpp server
+answers one request at a time, and queueing in Gradio keeps the page's progress honest. A remote
+server (OPENAI_BASE_URL, e.g. vLLM) batches many requests, so there the group's limit is
+`Settings.model_concurrency` (COACH_MODEL_CONCURRENCY, default 16) instead of 1.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 
 import gradio as gr
 
+from agent.config import Settings
 from agent.deps import Deps
 from agent.errors import CoachError
 from ui.gradio_fixes import keep_replacement_ids
@@ -80,6 +87,23 @@ def apply_event_policies(app: gr.Blocks) -> None:
             block_fn.api_visibility = "private"
 
 
+MODEL_GROUP = "embedded-model"  # the tabs' concurrency_id for events that call the model
+
+
+def model_group_limit(settings: Settings) -> int:
+    """One model call at a time for the embedded server; the configured number for a remote one."""
+    return 1 if settings.embedded else settings.model_concurrency
+
+
+def apply_model_concurrency(app: gr.Blocks, settings: Settings) -> None:
+    """Give the model group its limit before the queue is created (it reads each function's
+    limit when the app is queued), so a remote model is not throttled by the embedded one's lock."""
+    limit = model_group_limit(settings)
+    for block_fn in app.fns.values():
+        if block_fn.concurrency_id == MODEL_GROUP:
+            block_fn.concurrency_limit = limit
+
+
 def create_app(deps: Deps) -> gr.Blocks:
     keep_replacement_ids()
     with gr.Blocks(title="Informational-interview coach", analytics_enabled=False) as app:
@@ -88,4 +112,5 @@ def create_app(deps: Deps) -> gr.Blocks:
             for build in TAB_BUILDERS:
                 build(deps)
     apply_event_policies(app)
+    apply_model_concurrency(app, deps.settings)
     return app

@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "agent.cli.bench_cmd",
     "agent.cli.doctor_cmd",
     "agent.cli.backup_cmd",
+    "agent.cli.admin_cmd",
     "agent.cli.transcribe_cmd",
     "agent.cli.speak_cmd",
 ]

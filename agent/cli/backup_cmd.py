@@ -25,9 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _vectors(settings):  # type: ignore[no-untyped-def]
     from agent.embeddings import make_encoder
-    from agent.store.vectors import VectorStore
+    from agent.store.vectors import open_vectors
 
-    return VectorStore(settings.chroma_dir, make_encoder(settings))
+    return open_vectors(settings, make_encoder(settings))
 
 
 def _counts(summary: dict) -> str:  # type: ignore[type-arg]
@@ -42,7 +42,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from agent.store.backup import create_backup
 
     settings = settings_from(args)
-    vectors = _vectors(settings) if settings.chroma_dir.exists() else None
+    vectors = _vectors(settings) if settings.chroma_url or settings.chroma_dir.exists() else None
     summary = create_backup(settings, Path(args.file), vectors, force=args.force).as_dict()
     for warning in summary["warnings"]:
         warn_notice(warning)
@@ -55,6 +55,8 @@ def run_restore(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     summary = restore_backup(settings, Path(args.file), lambda: _vectors(settings)).as_dict()
+    for warning in summary["warnings"]:
+        warn_notice(warning)
     kept = f" (what it replaced is in {summary['safety_copy']})" if summary["safety_copy"] else ""
     emit(args, summary, f"restored {_counts(summary)}{kept}")
     return 0

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from agent.embeddings import make_encoder
     from agent.store.health import diagnose, rebuild_index
-    from agent.store.vectors import VectorStore
+    from agent.store.vectors import VectorStore, open_vectors
 
     settings = settings_from(args)
     encoders: list[object] = []
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     def vectors() -> VectorStore:
         if not encoders:
             encoders.append(make_encoder(settings))
-        return VectorStore(settings.chroma_dir, encoders[0])  # type: ignore[arg-type]
+        return open_vectors(settings, encoders[0])  # type: ignore[arg-type]
 
     rebuilt = None
     if args.rebuild_index:

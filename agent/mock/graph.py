@@ -2,7 +2,8 @@
 
 Each user line resumes the thread with `Command(resume=text)`; ending it resumes with
 `{"end": True}` and runs the feedback. Threads live in LangGraph's SQLite checkpointer under the
-data folder, so a session survives a restart of the app and continues on the same thread id.
+data folder (or on PostgreSQL with `COACH_DATABASE_URL`), so a session survives a restart of the
+app and continues on the same thread id.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
 
@@ -32,9 +32,10 @@ def route_after_wait(state: MockState) -> Literal["classify_turn", "finish"]:
     return "finish" if state.get("ended") else "classify_turn"
 
 
-def sqlite_saver(settings: Settings) -> SqliteSaver:
-    """The checkpointer on `checkpoints.sqlite3` in the data folder (one connection per process);
-    its storage failures arrive as `StorageError` lines (see `agent.store.checkpoints`)."""
+def open_checkpointer(settings: Settings) -> BaseCheckpointSaver[Any]:
+    """The rehearsal checkpointer: `checkpoints.sqlite3` in the data folder, or PostgreSQL when
+    `COACH_DATABASE_URL` is set; its storage failures arrive as `StorageError` lines (see
+    `agent.store.checkpoints`)."""
     from agent.store.checkpoints import open_saver
 
     return open_saver(settings)
@@ -83,7 +84,7 @@ def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver[Any] | None = None
     benchmark its own prompt layout."""
     context = MockContext(deps, readers=reader_factory,  # type: ignore[arg-type]
                           **({"layout": layout} if layout is not None else {}))
-    return Rehearsals(compile_graph(checkpointer or sqlite_saver(deps.settings)), context)
+    return Rehearsals(compile_graph(checkpointer or open_checkpointer(deps.settings)), context)
 
 
 def mock_graph(deps: Deps) -> Rehearsals:

@@ -124,6 +124,13 @@ def user_doc_records(vectors: Any) -> list[dict[str, Any]]:
             for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)]
 
 
+SERVER_CHECKPOINTS = ("rehearsals are on PostgreSQL (COACH_DATABASE_URL) and are not in this "
+                      "archive: back them up with pg_dump")
+SERVER_CHECKPOINTS_NOT_RESTORED = ("the archive's rehearsals were put back in checkpoints.sqlite3, "
+                                   "but COACH_DATABASE_URL points the app at PostgreSQL, so it "
+                                   "will not show them")
+
+
 def create_backup(settings: Settings, target: Path, vectors: Any | None = None,
                   force: bool = False) -> BackupSummary:
     """Write the archive to `target` (atomically: a temp file renamed at the end)."""
@@ -135,6 +142,8 @@ def create_backup(settings: Settings, target: Path, vectors: Any | None = None,
     if not settings.db_path.exists():
         raise InputError(f"nothing to back up: no data in {settings.data_dir}")
     summary = BackupSummary(path=str(target))
+    if settings.database_url:
+        summary.warnings.append(SERVER_CHECKPOINTS)
     manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION,
                                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
                                 "schema_version": len(MIGRATIONS), "files": {}, "counts": {}}
@@ -304,6 +313,8 @@ def restore_backup(settings: Settings, path: Path, vectors_factory: Any = None) 
             summary.safety_copy = _safety_copy(settings)
             for name in DATABASES:
                 member = archive.member(name)
+                if member is not None and name == "checkpoints.sqlite3" and settings.database_url:
+                    summary.warnings.append(SERVER_CHECKPOINTS_NOT_RESTORED)
                 if member is not None:
                     _put_database(member, data_dir / name)
                     summary.files[name] = member.stat().st_size

@@ -1,7 +1,10 @@
-"""The rehearsal checkpointer (LangGraph's `SqliteSaver` on `checkpoints.sqlite3`) with the same
-failure handling as the user's database: a full disk, a read-only folder or a damaged file becomes
-one `StorageError` line, and a failed write is rolled back instead of committed half-way (the
-saver commits in a `finally`, even after an error)."""
+"""The rehearsal checkpointer: LangGraph's `SqliteSaver` on `checkpoints.sqlite3` by default, or
+its `PostgresSaver` when `COACH_DATABASE_URL` is set (see `agent.store.pg_checkpoints`).
+
+Both have the same failure handling as the user's database: a full disk, a read-only folder, a
+damaged file or a database server that is down becomes one `StorageError` line, and a failed write
+is rolled back instead of committed half-way (the SQLite saver commits in a `finally`, even after
+an error, so this one rolls back first)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agent.config import Settings
@@ -36,8 +41,28 @@ class CheckpointSaver(SqliteSaver):
                 raise storage_error(exc, self.path) from exc
             raise
 
+    def close(self) -> None:
+        self.conn.close()
 
-def open_saver(settings: Settings) -> CheckpointSaver:
+    def thread_checkpoint_counts(self) -> dict[str, int]:
+        """How many checkpoints each thread holds (for `coach admin prune`)."""
+        with self.cursor(transaction=False) as cur:
+            rows = cur.execute("SELECT thread_id, COUNT(*) FROM checkpoints GROUP BY thread_id")
+            return {str(thread): int(count) for thread, count in rows.fetchall()}
+
+
+def open_saver(settings: Settings) -> BaseCheckpointSaver[Any]:
+    """The rehearsal checkpointer `settings` ask for: PostgreSQL with a database URL, else SQLite.
+
+    The PostgreSQL module (psycopg and its pool) is imported only when it is used."""
+    if settings.database_url:
+        from agent.store.pg_checkpoints import open_postgres_saver
+
+        return open_postgres_saver(settings.database_url)
+    return open_sqlite_saver(settings)
+
+
+def open_sqlite_saver(settings: Settings) -> CheckpointSaver:
     """The checkpointer on `checkpoints.sqlite3` in the data folder (one connection per process)."""
     path = settings.checkpoint_path
     try:

@@ -109,7 +109,7 @@ def check_index(settings: Settings, vectors: Any, db_counts: dict[str, int]) -> 
 
     chroma = settings.chroma_dir
     rebuild = "run `coach doctor --rebuild-index` (or `coach ingest`, which rebuilds what is missing)"
-    if not chroma.exists():
+    if not settings.chroma_url and not chroma.exists():
         if not db_counts.get("ingest_manifest"):
             return [Finding("knowledge index", "warn", "not built yet",
                             "it is built by the first command that needs it, or `coach ingest`")]
@@ -141,11 +141,30 @@ def check_model(settings: Settings) -> Finding:
     return Finding("model", "ok", f"embedded {path.name} ({path.stat().st_size / 1e6:.0f} MB)")
 
 
+def check_rehearsal_server(settings: Settings) -> Finding:
+    """With COACH_DATABASE_URL the rehearsals are on PostgreSQL: connect, and count the threads."""
+    from agent.store.checkpoints import open_saver
+    from agent.store.pg_checkpoints import redacted
+
+    where = f"PostgreSQL at {redacted(settings.database_url or '')}"
+    try:
+        saver: Any = open_saver(settings)
+        try:
+            threads = len(saver.thread_checkpoint_counts())
+        finally:
+            saver.close()
+    except CoachError as exc:
+        return Finding("rehearsals", "problem", str(exc),
+                       "start PostgreSQL, or correct or unset COACH_DATABASE_URL")
+    return Finding("rehearsals", "ok", f"{where}: {threads} rehearsal(s)")
+
+
 def diagnose(settings: Settings, vectors_factory: Any) -> list[Finding]:
     findings = check_folder(settings)
     db_finding, db_counts = check_database(settings, settings.db_path, "your data")
     findings.append(db_finding)
-    findings.append(check_database(settings, settings.checkpoint_path, "rehearsals")[0])
+    findings.append(check_rehearsal_server(settings) if settings.database_url
+                    else check_database(settings, settings.checkpoint_path, "rehearsals")[0])
     if db_finding.status == "ok" and settings.data_dir.exists():
         try:
             vectors = vectors_factory()
@@ -158,32 +177,47 @@ def diagnose(settings: Settings, vectors_factory: Any) -> list[Finding]:
     return findings
 
 
+def drop_collections(vectors: Any) -> None:
+    """Delete the encoder's collections on a Chroma server (others' encoders are left alone)."""
+    from agent.store.vectors import KINDS, collection_name
+
+    with vectors.guarded():
+        present = {c.name for c in vectors.client.list_collections()}
+        for kind in KINDS:
+            name = collection_name(kind, vectors.encoder.name)
+            if name in present:
+                vectors.client.delete_collection(name)
+
+
 def rebuild_index(settings: Settings, encoder: Any) -> dict[str, Any]:
     """Build the knowledge index afresh: the old folder is moved aside (and deleted once the new
-    one is built), the built-in knowledge is ingested, and the user's documents come back from
-    the old index if it can still be read, else from their files."""
+    one is built), or on a Chroma server the encoder's collections are dropped; the built-in
+    knowledge is ingested, and the user's documents come back from the old index if it can still
+    be read, else from their files."""
     import chromadb.api.client
 
     from agent.ingest.pipeline import ingest
     from agent.store.db import Database
-    from agent.store.vectors import VectorStore
+    from agent.store.vectors import open_vectors
 
     db = Database(settings.db_path)
     salvaged: list[dict[str, Any]] = []
-    if settings.chroma_dir.exists():
+    if settings.chroma_url or settings.chroma_dir.exists():
         with contextlib.suppress(CoachError, Exception):
             from agent.store.backup import user_doc_records
 
-            salvaged = user_doc_records(VectorStore(settings.chroma_dir, encoder))
+            salvaged = user_doc_records(open_vectors(settings, encoder))
+    if settings.chroma_url:  # a server: drop this encoder's collections instead of a folder
+        drop_collections(open_vectors(settings, encoder))
     chromadb.api.client.SharedSystemClient.clear_system_cache()
     aside = None
-    if settings.chroma_dir.exists():
+    if not settings.chroma_url and settings.chroma_dir.exists():
         aside = settings.chroma_dir.with_name(f"chroma.old-{datetime.now(UTC):%Y%m%d-%H%M%S}")
         settings.chroma_dir.rename(aside)
     user_rows = db.manifest_rows("user_docs", encoder.name)
     for kind in ("guidance", "roles", "questions", "exemplars"):
         db.forget_ingest(kind, encoder.name)
-    vectors = VectorStore(settings.chroma_dir, encoder)
+    vectors = open_vectors(settings, encoder)
     report = ingest(vectors, db).as_dict()
     missing_files: list[str] = []
     if salvaged:

@@ -3,6 +3,11 @@
 We never hand Chroma an embedding function: its default downloads a model at run time. Each
 collection name carries the encoder's name, so switching `COACH_EMBEDDINGS` never mixes vectors of
 different models in one index.
+
+The index lives on disk in the data folder (embedded Chroma), or on a `chroma run` server when
+`COACH_CHROMA_URL` is set, so several app processes can share one index. Both get the same
+collections and the same vectors; a server that is down or stops answering is one `StorageError`
+line naming its URL.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
+from agent.config import Settings
 from agent.embeddings import Encoder
-from agent.errors import CoachError
+from agent.errors import CoachError, StorageError
 from agent.store.errors import INDEX, storage_error
 
 KINDS = ("guidance", "roles", "questions", "exemplars", "user_docs")
@@ -42,29 +49,51 @@ def _store_failure(exc: BaseException) -> bool:
             or type(exc).__module__.startswith(("chromadb", "hnswlib")))
 
 
-def _collection_name(kind: str, encoder_name: str) -> str:
+def _server_failure(exc: BaseException) -> bool:
+    """What a client of a Chroma server meets when the server is down, gone or broken: the
+    client's own "Could not connect" `ValueError`, HTTP errors and refused sockets."""
+    module = type(exc).__module__
+    return (isinstance(exc, (OSError, ConnectionError))
+            or module.startswith(("chromadb", "httpx", "httpcore"))
+            or "could not connect" in str(exc).lower())
+
+
+def server_error(exc: BaseException, url: str) -> StorageError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return StorageError(
+        f"cannot use {INDEX} on the Chroma server at {url} ({first[:100]}): check that "
+        "`chroma run` is up and COACH_CHROMA_URL is right, then try again")
+
+
+def collection_name(kind: str, encoder_name: str) -> str:
     slug = re.sub(r"[^a-z0-9_-]+", "-", encoder_name.lower()).strip("-")
     return f"{kind}__{slug}"[:60]
 
 
 class VectorStore:
-    """Upsert and query by kind; the Chroma client is created on first use."""
+    """Upsert and query by kind; the Chroma client is created on first use.
 
-    def __init__(self, path: Path, encoder: Encoder, client: Any | None = None) -> None:
+    `url` (http://host:port) selects a Chroma server instead of the folder `path`."""
+
+    def __init__(self, path: Path, encoder: Encoder, client: Any | None = None,
+                 url: str | None = None) -> None:
         self.path = Path(path)
         self.encoder = encoder
+        self.url = url
         self._client = client
         self._collections: dict[str, Any] = {}
 
     @contextmanager
     def guarded(self) -> Iterator[None]:
-        """Turn a failure of the index on disk (read-only, full, deleted, damaged) into one
-        `StorageError` line; anything else keeps its type."""
+        """Turn a failure of the index (on disk: read-only, full, deleted, damaged; on a server:
+        down, unreachable, erroring) into one `StorageError` line; anything else keeps its type."""
         try:
             yield
         except CoachError:
             raise
         except Exception as exc:
+            if self.url and _server_failure(exc):
+                raise server_error(exc, self.url) from exc
             if not _store_failure(exc):
                 raise
             raise storage_error(exc, self.path, INDEX) from exc
@@ -75,12 +104,18 @@ class VectorStore:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
+            # Telemetry stays off in both modes; the client sends nothing but our own requests.
+            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
             with self.guarded():
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(
-                    path=str(self.path),
-                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-                )
+                if self.url:
+                    parts = urlsplit(self.url)
+                    self._client = chromadb.HttpClient(
+                        host=parts.hostname or "localhost", port=parts.port or 8000,
+                        ssl=parts.scheme == "https", settings=chroma_settings)
+                else:
+                    self.path.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(
+                        path=str(self.path), settings=chroma_settings)
         return self._client
 
     def collection(self, kind: str) -> Any:
@@ -89,7 +124,7 @@ class VectorStore:
         if kind not in self._collections:
             with self.guarded():
                 self._collections[kind] = self.client.get_or_create_collection(
-                    name=_collection_name(kind, self.encoder.name),
+                    name=collection_name(kind, self.encoder.name),
                     embedding_function=None,
                     metadata={"hnsw:space": "cosine", "encoder": self.encoder.name},
                 )
@@ -156,3 +191,9 @@ class VectorStore:
         docs = list(got["documents"] or [])
         vectors = np.asarray(got["embeddings"] if len(docs) else np.zeros((0, 0)), dtype=np.float32)
         return docs, vectors, [dict(m or {}) for m in got["metadatas"] or []]
+
+
+def open_vectors(settings: Settings, encoder: Encoder) -> VectorStore:
+    """The index `settings` ask for: the `chroma` folder in the data folder, or the Chroma server
+    of `COACH_CHROMA_URL`."""
+    return VectorStore(settings.chroma_dir, encoder, url=settings.chroma_url)

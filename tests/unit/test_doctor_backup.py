@@ -63,14 +63,14 @@ def test_doctor_cli_exit_status_and_json(run_cli, deps: Deps) -> None:  # type: 
 
 def fill(deps: Deps, tmp_path: Path) -> Path:
     """Contacts, a draft, a SWOT with its interview, a rehearsal checkpoint, a user document."""
-    from agent.mock.graph import sqlite_saver
+    from agent.mock.graph import open_checkpointer
 
     db = deps.db
     cid = db.save_contact(None, {"name": "Dana Ruiz", "role": "UX researcher"},
                           [("created", "2025-05-12T09:00:00+00:00")])
     db.save_draft("outreach", "Hello", "Dear Dana, ...", cid)
     db.save_swot_from_notes(cid, ["She said portfolios matter."], {"strengths": []})
-    saver = sqlite_saver(deps.settings)
+    saver = open_checkpointer(deps.settings)
     saver.setup()
     with saver.cursor() as cur:
         cur.execute("INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id) "

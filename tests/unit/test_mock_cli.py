@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent.deps import Deps
-from agent.mock.graph import build_graph, sqlite_saver
+from agent.mock.graph import build_graph, open_checkpointer
 from tests.unit.mock_helpers import FactWords, scripted_reader
 
 SCRIPT = [
@@ -21,10 +21,21 @@ SCRIPT = [
 
 
 @pytest.fixture
-def run_cli(run_cli, deps: Deps):  # type: ignore[no-untyped-def]
+def backend(request: pytest.FixtureRequest, deps: Deps) -> str:
+    """SQLite unless a test asks for `postgres` (indirect parametrization): set before the graph
+    below is built, so the app's own code opens the checkpointer the settings name."""
+    name = getattr(request, "param", "sqlite")
+    if name == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        deps.settings = deps.settings.model_copy(update={"database_url": url})
+    return str(name)
+
+
+@pytest.fixture
+def run_cli(run_cli, deps: Deps, backend: str):  # type: ignore[no-untyped-def]
     """The shared runner, with a scripted screen and an empty stdin unless a test gives one."""
     reader = scripted_reader({SCRIPT[1]: "job_request"})
-    deps.cached("mock_graph", lambda: build_graph(deps, sqlite_saver(deps.settings),
+    deps.cached("mock_graph", lambda: build_graph(deps, open_checkpointer(deps.settings),
                                                   reader_factory=lambda _r: reader))
     return lambda *argv, stdin="": run_cli(*argv, stdin=stdin)
 
@@ -62,7 +73,9 @@ def test_interactive_mode_reads_lines_until_end(run_cli, fake_llm) -> None:  # t
     assert words.said[0] in out and "Feedback" in out and "no_thanks" in out
 
 
-def test_a_session_can_be_continued_by_thread_id(run_cli, fake_llm, deps, tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+def test_a_session_can_be_continued_by_thread_id(  # type: ignore[no-untyped-def]
+        run_cli, fake_llm, deps, tmp_path, backend) -> None:
     from agent.mock.graph import mock_graph, send_turn, start_session
     from agent.mock.state import MockRequest
 
@@ -76,6 +89,7 @@ def test_a_session_can_be_continued_by_thread_id(run_cli, fake_llm, deps, tmp_pa
     assert payload["thread_id"] == thread and len(payload["transcript"]) == 6
     code, _, err = run_cli("mock", "--thread", thread, "--json")
     assert code == 2 and "has ended" in err
+    assert deps.settings.checkpoint_path.exists() == (backend == "sqlite")  # the one it used
 
 
 @pytest.mark.parametrize(("argv", "needle"), [

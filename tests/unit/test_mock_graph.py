@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,10 +13,16 @@ from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agent.errors import InputError, ModelError
-from agent.mock.graph import build_graph, end_session, send_turn, session_view, start_session
+from agent.mock.graph import (
+    build_graph,
+    end_session,
+    open_checkpointer,
+    send_turn,
+    session_view,
+    start_session,
+)
 from agent.mock.persona import REFERRAL_NAMES, match_brief
 from agent.mock.state import MockRequest
 from tests.unit.mock_helpers import FactWords, scripted_reader
@@ -146,23 +151,31 @@ def test_end_gives_feedback_once_and_closes_the_thread(deps, fake_llm) -> None: 
         list(send_turn(deps, "mock-unknown", "Hello?", graph=graph))
 
 
-def test_session_resumes_on_a_new_connection_to_the_same_file(deps, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "checkpoints.sqlite3"
+def on_backend(deps, url):  # type: ignore[no-untyped-def]
+    """`deps` whose settings name the checkpoint database (None = SQLite in the data folder)."""
+    deps.settings = deps.settings.model_copy(update={"database_url": url})
+    return deps
+
+
+def test_session_resumes_on_a_new_connection_to_the_same_database(  # type: ignore[no-untyped-def]
+        deps, fake_llm, checkpoint_url) -> None:
+    deps = on_backend(deps, checkpoint_url)
     fake_llm.default = FactWords()
-    conn = sqlite3.connect(path, check_same_thread=False)
-    graph = make_graph(deps, SqliteSaver(conn))
+    saver = open_checkpointer(deps.settings)
+    graph = make_graph(deps, saver)
     thread = start_session(deps, request(), graph=graph)
     list(send_turn(deps, thread, OPENING, graph=graph))
     list(send_turn(deps, thread, "What does a typical week look like?", graph=graph))
-    conn.close()
+    saver.close()
     del graph
 
-    graph = make_graph(deps, SqliteSaver(sqlite3.connect(path, check_same_thread=False)))
+    graph = make_graph(deps, open_checkpointer(deps.settings))
     view = session_view(deps, thread, graph=graph)
     assert view is not None and view.open and view.elapsed == 3.0 and len(view.transcript) == 4
     (reply,) = replies(list(send_turn(deps, thread, "Who else should I talk to?", graph=graph)))
     assert reply["turn"] == 2 and reply["elapsed"] == 4.5
     assert len(session_view(deps, thread, graph=graph).transcript) == 6  # type: ignore[union-attr]
+    assert deps.settings.checkpoint_path.exists() == (checkpoint_url is None)  # the one it used
 
 
 def test_a_crash_between_reading_and_answering_is_finished_on_the_next_turn(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
@@ -182,15 +195,14 @@ CHILD = textwrap.dedent("""
     from agent.deps import Deps
     from agent.mock.graph import build_graph, send_turn, start_session
     from agent.mock.state import MockRequest
-    from langgraph.checkpoint.sqlite import SqliteSaver
-    import sqlite3
+    from agent.mock.graph import open_checkpointer
     from tests.fakes import FakeChatModel
     from tests.unit.mock_helpers import FactWords, scripted_reader
 
-    settings = Settings.load(env={}, dotenv=Path("/nonexistent"), data_dir=Path(sys.argv[1]))
+    settings = Settings.load(env={}, dotenv=Path("/nonexistent"), data_dir=Path(sys.argv[1]),
+                             database_url=sys.argv[2] or None)
     deps = Deps(settings, llm_override=FakeChatModel(default=FactWords()))
-    conn = sqlite3.connect(sys.argv[2], check_same_thread=False)
-    graph = build_graph(deps, SqliteSaver(conn), reader_factory=lambda r: scripted_reader())
+    graph = build_graph(deps, open_checkpointer(settings), reader_factory=lambda r: scripted_reader())
     thread = start_session(deps, MockRequest(contact_role="Teacher", contact_name="Ana Ruiz"),
                            graph=graph)
     for line in ("Hi Ana, I'm Lee, exploring teaching. How did you start?",
@@ -201,11 +213,11 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def test_session_survives_the_process_being_killed(deps, fake_llm, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "checkpoints.sqlite3"
+def test_session_survives_the_process_being_killed(deps, fake_llm, checkpoint_url) -> None:  # type: ignore[no-untyped-def]
+    deps = on_backend(deps, checkpoint_url)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(deps.settings.data_dir), str(path)],
+        [sys.executable, "-c", CHILD, str(deps.settings.data_dir), checkpoint_url or ""],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -217,7 +229,7 @@ def test_session_survives_the_process_being_killed(deps, fake_llm, tmp_path) -> 
         child.wait(timeout=30)
 
     fake_llm.default = FactWords()
-    graph = make_graph(deps, SqliteSaver(sqlite3.connect(path, check_same_thread=False)))
+    graph = make_graph(deps, open_checkpointer(deps.settings))
     view = session_view(deps, thread, graph=graph)
     assert view is not None and view.persona["name"] == "Ana Ruiz"
     said = [m for m in view.transcript if m["role"] == "contact"]
@@ -226,6 +238,7 @@ def test_session_survives_the_process_being_killed(deps, fake_llm, tmp_path) -> 
     feedback = end_session(deps, thread, graph=graph)
     assert [f.kind for f in feedback.flagged] == ["no_referral_ask"]
     assert json.loads(json.dumps(feedback.model_dump()))["minutes_agreed"] == 20
+    assert deps.settings.checkpoint_path.exists() == (checkpoint_url is None)
 
 
 @pytest.mark.parametrize(("line", "route", "follow_up"), [

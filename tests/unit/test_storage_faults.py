@@ -141,3 +141,40 @@ def test_a_failed_checkpoint_write_is_rolled_back(tmp_path: Path) -> None:
         raise RuntimeError("serialising the next write failed")
     with saver.cursor(transaction=False) as cur:
         assert cur.execute("SELECT COUNT(*) FROM writes").fetchone()[0] == 0
+
+
+def test_a_postgres_server_that_is_down_is_one_storage_error_line(tmp_path: Path) -> None:
+    from tests.engines import free_port
+
+    url = f"postgresql://coach:secret@127.0.0.1:{free_port()}/coach"
+    settings = make_settings(tmp_path / "data", database_url=url)
+    with pytest.raises(StorageError) as caught:
+        open_saver(settings)
+    line = str(caught.value)
+    assert "\n" not in line and "secret" not in line
+    assert line.startswith(f"cannot use the rehearsal database at 127.0.0.1:{url.split(':')[3]}")
+    assert "COACH_DATABASE_URL" in line
+
+
+def test_postgres_stopping_mid_rehearsal_is_one_storage_error_line(  # type: ignore[no-untyped-def]
+        postgres_server, monkeypatch) -> None:
+    """The server goes away under an open pool (its connections are terminated): the next read
+    is one line, and the saver works again once the server accepts connections."""
+    import psycopg
+
+    monkeypatch.setattr("agent.store.pg_checkpoints.CONNECT_TIMEOUT", 2)
+    url = postgres_server.new_database()
+    saver = open_saver(make_settings(Path("/nonexistent"), database_url=url))
+    config = {"configurable": {"thread_id": "mock-1", "checkpoint_ns": ""}}
+    assert saver.get_tuple(config) is None
+    database = url.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_server.admin_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS false')
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                      (database,))
+    with pytest.raises(StorageError, match="cannot use the rehearsal database at 127.0.0.1"):
+        saver.get_tuple(config)
+    with psycopg.connect(postgres_server.admin_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS true')
+    assert saver.get_tuple(config) is None
+    saver.close()  # type: ignore[attr-defined]

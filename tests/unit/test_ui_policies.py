@@ -128,3 +128,20 @@ def test_restore_ignores_a_browser_value_that_is_not_a_thread_id(deps: Deps) -> 
 
     for junk in ({"a": 1}, [1, 2], 12, "x" * 5000):
         assert restore_handler(deps, junk) == ("", [], "", "", "")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("base_url", "expected"), [(None, 1), ("http://vllm:8000/v1", 12)])
+def test_the_model_group_is_one_at_a_time_only_for_the_embedded_model(  # type: ignore[no-untyped-def]
+        deps: Deps, base_url, expected) -> None:
+    from ui.app import MODEL_GROUP
+
+    deps.settings = deps.settings.model_copy(update={"base_url": base_url, "model_concurrency": 12})
+    app = create_app(deps)
+    limits = {f.api_name: f.concurrency_limit for f in app.fns.values()
+              if f.concurrency_id == MODEL_GROUP}
+    assert {"draft_outreach", "prepare_questions", "mock_end", "build_swot", "draft_thank_you"} <= set(limits)
+    assert set(limits.values()) == {expected}
+    app.queue(max_size=4, default_concurrency_limit=4)
+    for fn in app.fns.values():  # what Gradio's queue enforces (the lowest limit in a group)
+        app._queue.create_event_queue_for_fn(fn)
+    assert app._queue.event_queue_per_concurrency_id[MODEL_GROUP].concurrency_limit == expected

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from agent.deps import Deps
-from agent.mock.graph import build_graph, sqlite_saver
+from agent.mock.graph import build_graph, open_checkpointer
 from tests.unit.mock_helpers import scripted_reader
 from tests.unit.voice_audio import REFUSED, make, tone, write_wav
 
@@ -24,7 +24,7 @@ GOOD = "I came in from customer support after a year of side projects. Mentors h
 
 @pytest.fixture
 def run_cli(run_cli, voice_deps: Deps):  # type: ignore[no-untyped-def]
-    voice_deps.cached("mock_graph", lambda: build_graph(voice_deps, sqlite_saver(voice_deps.settings),
+    voice_deps.cached("mock_graph", lambda: build_graph(voice_deps, open_checkpointer(voice_deps.settings),
                                                         reader_factory=lambda _r: scripted_reader()))
     return run_cli
 
