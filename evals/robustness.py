@@ -37,6 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from agent.deps import Deps
 from evals.faults.app import ROOT, base_env, requests_seen, set_mode, start_app, start_fake_model
 
 THRESHOLDS = {"injection_leaked": ("<=", 0), "injection_caught_share": (">=", 0.9)}
+FUZZ_SCALE = 20  # the full fuzz run: 20 times the examples `make test` runs
 CASES = ("model_kill", "garbage", "kill", "storage", "injection", "surface", "fuzz", "soak")
 
 
@@ -200,11 +202,11 @@ def kill(index: Path, work: Path, kills: int, targeted: int,
             "app_start_s": [round(r.start_s, 1) for r in report.rounds]}
 
 
-def pytest_case(paths: list[str], work: Path) -> dict[str, Any]:
+def pytest_case(paths: list[str], work: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     junit = work / f"junit-{int(time.time() * 1000)}.xml"
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths,
                           f"--junitxml={junit}"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=3600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                         timeout=3600, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     import xml.etree.ElementTree as ET
 
     suite = ET.parse(junit).getroot()
@@ -240,16 +242,50 @@ def surface(index: Path, work: Path) -> dict[str, Any]:
            for n in ("Dana Ruiz", "Marcus Hale")]
     fake = start_fake_model(work)
     app = start_app(data, work, model_url=fake.url + "/v1")
+    memory = RssSampler(app.pid)
+    memory.start()
+    started = time.monotonic()
     try:
         report = probe(app.url, data, ids, full=True)
     finally:
+        memory.stop()
         app.stop()
         fake.stop()
     problems = invariants.check(data)
     summary = report.summary()
     return {"runs": summary["calls"], "survived": summary["calls"] - len(report.bad),
             "data_lost": 0, "endpoints": report.endpoints, "public": sorted(PUBLIC_API),
-            "outcomes": summary["outcomes"], "bad": summary["bad"], "invariant_problems": problems}
+            "outcomes": summary["outcomes"], "bad": summary["bad"], "invariant_problems": problems,
+            "minutes": round((time.monotonic() - started) / 60, 1), "app_rss_mb": memory.summary()}
+
+
+class RssSampler(threading.Thread):
+    """The probed app's resident memory every few seconds: the probe once grew it to 5.3 GB."""
+
+    def __init__(self, pid: int, every: float = 5.0) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            try:
+                status = Path(f"/proc/{self.pid}/status").read_text()
+            except OSError:
+                return
+            kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+            self.samples.append(kb / 1024)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join(timeout=10)
+
+    def summary(self) -> dict[str, float]:
+        if not self.samples:
+            return {}
+        return {"first": round(self.samples[0], 1), "max": round(max(self.samples), 1),
+                "last": round(self.samples[-1], 1), "samples": len(self.samples)}
 
 
 def soak(path: Path | None) -> dict[str, Any]:
@@ -321,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
             elif case == "surface":
                 results[case] = surface(index, work)
             elif case == "fuzz":
-                results[case] = pytest_case(["tests/faults/test_properties.py"], work)
+                results[case] = pytest_case(["tests/faults/test_properties.py"], work,
+                                            {"COACH_FUZZ_SCALE": str(FUZZ_SCALE)})
+                results[case]["examples_scale"] = FUZZ_SCALE
             elif case == "soak":
                 results[case] = soak(args.soak)
             timings[case] = round(time.monotonic() - start, 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import numpy as np
 import pytest
@@ -27,7 +28,10 @@ from agent.text.words import fold, normalise, sentences, words
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=400)  # every code point but surrogates
 ANY = st.text(max_size=400)  # surrogates too: what a broken decoder or a hostile client can send
-FAST = settings(max_examples=300, deadline=None)
+# `make test` runs the short counts; `evals.robustness --only fuzz` sets COACH_FUZZ_SCALE for the
+# full run (e.g. 20: 6,000 examples per text property).
+SCALE = max(1, int(os.environ.get("COACH_FUZZ_SCALE", "1") or 1))
+FAST = settings(max_examples=300 * SCALE, deadline=None)
 
 
 @FAST
@@ -58,7 +62,7 @@ def test_sanitising_a_document_keeps_only_its_own_text(text: str) -> None:
     assert len(clean) <= len(text) + text.count("\n") + 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * SCALE, deadline=None)
 @given(TEXT, st.booleans())
 def test_chunking_any_text(text: str, plain: bool) -> None:
     chunks = chunk_document(text, "fuzz.md", plain_text=plain)
@@ -94,7 +98,7 @@ def screen_deps(built_index, encoder):  # type: ignore[no-untyped-def]
     return Deps(make_settings(built_index), encoder_override=encoder)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(TEXT, min_size=1, max_size=3))
 def test_the_screen_on_any_unicode(screen_deps, questions: list[str]) -> None:  # type: ignore[no-untyped-def]
     from agent.classify.screen import screen_without_model
