@@ -107,3 +107,39 @@ def test_busy_contact_answers_from_the_bio_and_feedback_weighs_the_objective(  #
     )
     feedback = page.locator("#mock-feedback").inner_text()
     assert "Your share of the talking" in feedback
+
+
+def test_a_line_sent_while_the_contact_is_still_answering_is_answered_next(  # type: ignore[no-untyped-def]
+    indexed_settings, encoder, serve_app, browser_page,
+) -> None:
+    """Typing the next line while a reply streams (and is spoken) must neither wipe it nor drop
+    its Enter: it is sent as soon as the turn in progress is done."""
+    url = serve_app(Deps(indexed_settings, encoder_override=encoder))
+    page = browser_page
+    open_tab(page, url)
+    page.locator("#mock-name textarea, #mock-name input").first.fill("Dana Park")
+    page.locator("#mock-role textarea, #mock-role input").first.fill("UX researcher")
+    page.locator("#mock-start").click()
+    page.wait_for_function(
+        "() => document.querySelector('#mock-status')?.innerText.includes('has started')",
+        timeout=TURN_TIMEOUT)
+
+    box = page.locator("#mock-line textarea")
+    box.fill("Hi Dana, I'm Jordan. How did you get into UX research?")
+    box.press("Enter")  # both lines by Enter: a pending event ignores its own trigger by default
+    page.wait_for_function(  # the turn is under way: the line is in the chat, the clock not yet moved
+        "() => (document.querySelector('#mock-chat')?.innerText || '').includes('get into UX')",
+        timeout=60_000)
+    under_way = "1.5 of 20 min" not in page.locator("#mock-clock").inner_text()
+    box.fill("What does a typical week look like for you?")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#mock-clock')?.innerText.includes('3.0 of 20 min')",
+        timeout=TURN_TIMEOUT)
+    page.wait_for_function(
+        "() => !(document.querySelector('#mock-chat')?.innerText || '').trim().endsWith('…')",
+        timeout=60_000)
+    chat = page.locator("#mock-chat").inner_text()
+    assert under_way
+    assert chat.index("get into UX") < chat.index("typical week")
+    assert chat.rstrip().splitlines()[-1].strip() not in ("", "What does a typical week look like for you?")

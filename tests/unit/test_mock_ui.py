@@ -3,6 +3,7 @@ question list beside the chat."""
 
 from __future__ import annotations
 
+import gradio as gr
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -44,7 +45,9 @@ def test_a_turn_streams_into_the_chat_then_feedback_renders(ui_deps, fake_llm) -
     assert len(steps) >= 3
     chat, clock, status, box = steps[-1]
     (said,) = words.said
-    assert chat[-1] == {"role": "assistant", "content": said} and box == "" and status == ""
+    assert chat[-1] == {"role": "assistant", "content": said} and status == ""
+    assert steps[0][3] == ""  # the sent line leaves the box at once…
+    assert all(step[3] == gr.skip() for step in steps[1:])  # …and a next line typed meanwhile stays
     assert "1.5 of 20 min" in clock
     partial = steps[1][0][-1]["content"]
     assert said.startswith(partial) and partial != said

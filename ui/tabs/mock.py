@@ -159,17 +159,19 @@ def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None,
     chat = [*chat, {"role": "user", "content": text.strip() or "…"},
             {"role": "assistant", "content": "…"}]
     yield list(chat), gr.skip(), "", ""
+    # The box was emptied above; from here on it is left alone, so a next line typed while this
+    # reply streams (or is spoken) is not wiped, and is sent when this turn is done.
     notice = ""
     try:
         for event in workflow().send_turn(deps, thread_id, text, speech=speech):
             if event.get("type") == "delta" and event.get("text"):
                 chat[-1] = {"role": "assistant", "content": event["text"]}
-                yield list(chat), gr.skip(), notice, ""
+                yield list(chat), gr.skip(), notice, gr.skip()
             elif event.get("type") == "notice":
                 notice = error_markdown(model_notice(event.get("text", "")))
             elif event.get("type") == "reply":
                 chat[-1] = {"role": "assistant", "content": event["text"]}
-                yield list(chat), clock_markdown(event["elapsed"], event["limit"]), notice, ""
+                yield list(chat), clock_markdown(event["elapsed"], event["limit"]), notice, gr.skip()
     except CoachError as exc:
         chat = chat[:-2]
         yield chat, gr.skip(), error_markdown(str(exc)), text

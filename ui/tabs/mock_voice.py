@@ -262,7 +262,7 @@ def wire(deps: Deps, controls: VoiceControls, send: SendHandler, *, thread: Any,
     outputs = [chat, clock, status, line, c.clips, c.heard]
     for trigger, api_name in ((send_btn.click, "mock_send"), (line.submit, "mock_send_enter")):
         trigger(lambda t, x, ch, h, s: (yield from voice_send_handler(deps, send, t, x, ch, h, s)),
-                [thread, line, chat, c.heard, c.speak], outputs,
+                [thread, line, chat, c.heard, c.speak], outputs, trigger_mode="always_last",
                 concurrency_id=MODEL_GROUP, concurrency_limit=1, api_name=api_name)
     c.mic.stop_recording(
         lambda p, t, r: transcribe_handler(deps, p, t, r), [c.mic, thread, c.review],
