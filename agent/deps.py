@@ -6,13 +6,14 @@ server or opens a database until it is first asked for.
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent.config import Settings
 from agent.embeddings import Encoder, make_encoder
-from agent.store.db import Database
+from agent.store.db import LOCAL_USER_ID, Database, UserData
 from agent.store.vectors import VectorStore
 
 if TYPE_CHECKING:  # the openai SDK takes ~0.5 s to import; only a model call needs it
@@ -25,6 +26,10 @@ class Deps:
     settings: Settings
     llm_override: ChatModel | None = None
     encoder_override: Encoder | None = None
+    # Whose data `mine` reaches: the local user unless `for_user` made a view for an account.
+    user_id: int = LOCAL_USER_ID
+    # `coach ui --multi-user`: a request without a logged-in name is refused, never the local user.
+    multi_user: bool = False
     _llm: ChatModel | None = field(default=None, init=False, repr=False)
     _encoder: Encoder | None = field(default=None, init=False, repr=False)
     _vectors: VectorStore | None = field(default=None, init=False, repr=False)
@@ -33,6 +38,7 @@ class Deps:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _key_locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
+    _root: Deps | None = field(default=None, init=False, repr=False)
 
     @property
     def llm(self) -> ChatModel:
@@ -48,12 +54,14 @@ class Deps:
 
         s = self.settings
         if s.embedded:
-            self._server = EmbeddedModelServer(
+            root = self._root or self  # the process's Deps stops the server it started
+            server = EmbeddedModelServer(
                 model_file(s), alias=s.model, threads=s.threads, n_ctx=s.n_ctx
             ).start()
-            client = make_client(s, self._server.base_url)
+            root._server = server
+            client = make_client(s, server.base_url)
             return OpenAIChatModel(client, s.model, json_mode="llamacpp",
-                                   before_request=self._server.ensure_running)
+                                   before_request=server.ensure_running)
         return OpenAIChatModel(make_client(s), s.model, json_mode="openai")
 
     def preflight(self) -> None:
@@ -85,6 +93,19 @@ class Deps:
         if self._db is None:
             self._db = self.cached("deps:db", lambda: Database(self.settings.db_path))
         return self._db
+
+    @property
+    def mine(self) -> UserData:
+        """This view's user's rows (profile, contacts, drafts...); every query carries the id."""
+        return self.db.for_user(self.user_id)
+
+    def for_user(self, user_id: int) -> Deps:
+        """A view of these dependencies for one user: the same model, encoder, stores and memo
+        (a shallow copy shares them), only `mine` reaches that user's rows."""
+        view = copy.copy(self)
+        view.user_id = int(user_id)
+        view._root = self._root or self
+        return view
 
     def cached(self, key: str, factory: Any) -> Any:
         """Per-process memo for derived objects (classifiers, compiled graphs, the stores).

@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "agent.cli.backup_cmd",
     "agent.cli.transcribe_cmd",
     "agent.cli.speak_cmd",
+    "agent.cli.users_cmd",
 ]
 
 

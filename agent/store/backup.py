@@ -40,7 +40,7 @@ DATABASES = ("coach.sqlite3", "checkpoints.sqlite3")
 USER_DOCS = "user_docs.jsonl"
 SECRET = "ui-browser-secret"
 COUNTED = {"coach.sqlite3": ("contacts", "contact_history", "question_lists", "drafts", "interviews",
-                             "swots", "profile", "ingest_manifest"),
+                             "swots", "profiles", "users", "ingest_manifest"),
            "checkpoints.sqlite3": ("checkpoints", "writes")}
 
 

@@ -30,7 +30,7 @@ def save_profile(deps: Deps, name: str, background: str, goal: str) -> str:
     name, background, goal = (v if isinstance(v, str) else "" for v in (name, background, goal))
     if len(name) > 80 or len(background) > 600 or len(goal) > 300:
         return error_markdown("Profile fields are too long (name 80, background 600, goal 300).")
-    deps.db.save_profile(name.strip(), background.strip(), goal.strip())
+    deps.mine.save_profile(name.strip(), background.strip(), goal.strip())
     return "Profile saved."
 
 
@@ -59,7 +59,7 @@ def draft_handler(
             if "draft" in event:
                 draft = event["draft"]
                 text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
-                save_outreach(deps.db, draft)
+                save_outreach(deps.mine, draft)
                 passed = sum(c.passed for c in draft.checks)
                 status = f"Draft ready: {passed}/{len(draft.checks)} checks pass."
                 if any(c.rule == "signed" and not c.passed for c in draft.checks):
@@ -79,7 +79,7 @@ def draft_handler(
 
 
 def build_outreach_tab(deps: Deps) -> dict[str, Any]:
-    profile = deps.db.get_profile()
+    profile = deps.mine.get_profile()
     with gr.Tab("Outreach", id="outreach"):
         gr.Markdown("Draft a short request for an informational interview. The checks below "
                     "show which rules the draft meets.")
