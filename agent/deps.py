@@ -8,13 +8,35 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent.config import Settings
 from agent.embeddings import Encoder, make_encoder
+from agent.errors import InputError
 from agent.store.db import LOCAL_USER_ID, Database, UserData
 from agent.store.vectors import VectorStore
+
+# The account a web request acts for, set by the UI around each event (`ui.app`) from Gradio's
+# login, never from anything the browser sends. Unset: the CLI, the tests, the single-user app.
+_acting_user: ContextVar[int | None] = ContextVar("coach_acting_user", default=None)
+
+# Owns no rows: what a multi-user page is built with before anyone has logged in.
+NOBODY = -1
+
+
+@contextmanager
+def acting_as(user_id: int) -> Iterator[None]:
+    """Within the block, `Deps.mine` and `Deps.current_user` mean `user_id`."""
+    token = _acting_user.set(int(user_id))
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
 
 if TYPE_CHECKING:  # the openai SDK takes ~0.5 s to import; only a model call needs it
     from agent.llm import ChatModel
@@ -95,9 +117,23 @@ class Deps:
         return self._db
 
     @property
+    def current_user(self) -> int:
+        """Whose data this call may touch: a `for_user` view's user, else the account the web
+        request acts for, else the local user. In multi-user mode there is no fallback: a call
+        outside a logged-in request is refused rather than shown the local user's rows."""
+        if self._root is not None:
+            return self.user_id
+        acting = _acting_user.get()
+        if acting is not None:
+            return acting
+        if self.multi_user:
+            raise InputError("log in first")
+        return self.user_id
+
+    @property
     def mine(self) -> UserData:
-        """This view's user's rows (profile, contacts, drafts...); every query carries the id."""
-        return self.db.for_user(self.user_id)
+        """The current user's rows (profile, contacts, drafts...); every query carries the id."""
+        return self.db.for_user(self.current_user)
 
     def for_user(self, user_id: int) -> Deps:
         """A view of these dependencies for one user: the same model, encoder, stores and memo

@@ -57,7 +57,11 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     app = create_app(deps)
     app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
     options = launch_options(host, port, block=block)
-    options["app_kwargs"] = {"middleware": [guard_middleware(app)]}
+    middleware = [guard_middleware(app)]
+    if deps.multi_user:
+        options.update(login_options(deps))
+        middleware.append(client_address_middleware())
+    options["app_kwargs"] = {"middleware": middleware}
     # Warm the model only once the server is up, so the model server's start-up never competes
     # with Gradio's own start on a busy machine.
     warm = threading.Thread(target=warm_model, args=(deps,), daemon=True)
@@ -85,6 +89,24 @@ def guard_middleware(app: Any) -> Any:
     from ui.guard import QueueGuard
 
     return Middleware(QueueGuard, known=lambda: app.fns.keys())
+
+
+def login_options(deps: Deps) -> dict[str, Any]:
+    """Gradio's login page in front of every route, checked against `coach users` accounts."""
+    from agent.accounts.login import LoginCheck
+
+    return {"auth": LoginCheck(deps.db),
+            "auth_message": "Log in with the account `coach users add` made for you."}
+
+
+def client_address_middleware() -> Any:
+    """Records each request's client address where the login check reads it (Gradio calls the
+    check with the name and password only)."""
+    from starlette.middleware import Middleware
+
+    from ui.accounts import ClientAddress
+
+    return Middleware(ClientAddress)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -45,7 +45,7 @@ def thread_owner(thread_id: str) -> int:
 
 def owns_thread(deps: Deps, thread_id: str) -> bool:
     """Whether `deps`' user may see this thread; another user's id is treated as unknown."""
-    return isinstance(thread_id, str) and thread_owner(thread_id) == deps.user_id
+    return isinstance(thread_id, str) and thread_owner(thread_id) == deps.current_user
 
 
 def route_after_wait(state: MockState) -> Literal["classify_turn", "finish"]:
@@ -135,7 +135,7 @@ def start_session(deps: Deps, request: MockRequest, thread_id: str | None = None
                   graph: Rehearsals | None = None) -> str:
     """Open a new thread and run it to the first pause (waiting for the user's opening line)."""
     graph = graph or mock_graph(deps)
-    thread_id = thread_id or thread_for(deps.user_id, f"mock-{uuid.uuid4().hex[:12]}")
+    thread_id = thread_id or thread_for(deps.current_user, f"mock-{uuid.uuid4().hex[:12]}")
     if not owns_thread(deps, thread_id):
         raise InputError(f"thread {thread_id} belongs to another user")
     if request.contact_id is not None and deps.mine.get_contact(request.contact_id) is None:

@@ -227,7 +227,7 @@ def browser_secret(deps: Deps) -> str:
 
 
 def build_mock_tab(deps: Deps) -> dict[str, Any]:
-    with gr.Tab("Mock interview", id="mock"):
+    with gr.Tab("Mock interview", id="mock") as tab:
         gr.Markdown("Rehearse the conversation: **you** lead it, and the coach answers as the person "
                     "you will meet. When you are done, end the call to get feedback on each turn.")
         thread = gr.State("")
@@ -270,6 +270,7 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
                 questions = gr.Markdown(questions_markdown([]), elem_id="mock-questions")
         feedback = gr.Markdown(elem_id="mock-feedback")
 
+    tab.select(lambda: gr.update(choices=contact_choices(deps)), None, [contact])
     contact.change(lambda cid: prefill(deps, cid), [contact], [name, role, company, questions, bio])
     start_btn.click(
         lambda *a: start_handler(deps, *a),

@@ -84,11 +84,13 @@ def build_outreach_tab(deps: Deps) -> dict[str, Any]:
         gr.Markdown("Draft a short request for an informational interview. The checks below "
                     "show which rules the draft meets.")
         with gr.Accordion("Your profile (saved and reused)", open=not profile["name"]):
-            my_name = gr.Textbox(label="Your name", value=profile["name"], max_length=80)
-            background = gr.Textbox(label="About you", value=profile["background"], lines=2,
-                                    max_length=600)
-            goal = gr.Textbox(label="What you want to learn about", value=profile["goal"],
-                              max_length=300)
+            # Read on each page load, as the visitor (their own profile once logged in).
+            my_name = gr.Textbox(label="Your name", value=lambda: deps.mine.get_profile()["name"],
+                                 max_length=80)
+            background = gr.Textbox(label="About you", lines=2, max_length=600,
+                                    value=lambda: deps.mine.get_profile()["background"])
+            goal = gr.Textbox(label="What you want to learn about", max_length=300,
+                              value=lambda: deps.mine.get_profile()["goal"])
             save_btn = gr.Button("Save profile", size="sm")
             profile_status = gr.Markdown(elem_id="profile-status")
         with gr.Row():

@@ -240,7 +240,7 @@ def row_classes(row: Row) -> list[str]:
 
 
 def build_questions_tab(deps: Deps) -> dict[str, Any]:
-    with gr.Tab("Questions", id="questions"):
+    with gr.Tab("Questions", id="questions") as tab:
         gr.HTML(STYLE, padding=False)
         gr.Markdown("Prepare questions for an informational interview: the most valuable first, "
                     "spread across topics, ending with a request for other people to talk to. "
@@ -374,5 +374,6 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     load_btn.click(on_load, [contact, role], [rows_state, save_status, *row_outputs], **screen_kwargs)
     refresh_btn.click(lambda: gr.update(choices=contact_choices(deps)), None, [contact])
+    tab.select(lambda: gr.update(choices=contact_choices(deps)), None, [contact])
     contact.change(lambda cid, current: saved_bio(deps, cid) or current, [contact, bio], [bio])
     return {"rows": rows_state, "status": status}
