@@ -60,7 +60,7 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     middleware = [guard_middleware(app)]
     if deps.multi_user:
         options.update(login_options(deps))
-        middleware.append(client_address_middleware())
+        middleware += client_address_middleware()
     options["app_kwargs"] = {"middleware": middleware}
     # Warm the model only once the server is up, so the model server's start-up never competes
     # with Gradio's own start on a busy machine.
@@ -99,14 +99,14 @@ def login_options(deps: Deps) -> dict[str, Any]:
             "auth_message": "Log in with the account `coach users add` made for you."}
 
 
-def client_address_middleware() -> Any:
+def client_address_middleware() -> list[Any]:
     """Records each request's client address where the login check reads it (Gradio calls the
-    check with the name and password only)."""
+    check with the name and password only), and ties each page session to its login."""
     from starlette.middleware import Middleware
 
-    from ui.accounts import ClientAddress
+    from ui.accounts import ClientAddress, SessionOwner
 
-    return Middleware(ClientAddress)
+    return [Middleware(ClientAddress), Middleware(SessionOwner)]
 
 
 def _interrupt(signum: int, frame: object) -> None:

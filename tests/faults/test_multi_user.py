@@ -96,6 +96,12 @@ def test_a_second_user_sees_nothing_of_the_first(data_dir: Path, fake_model: Pro
     assert kept == [(cid, SECRETS[0], "to_contact")]
     assert [h["event"] for h in mine.contact_history(cid)] == ["created", "status:to_contact"]
 
+    # A's page session (its gr.State, its queued results) stays A's even if B learns its id.
+    b.session = a.session
+    assert b.call(int(pick["id"]), [cid]).status == 403
+    stolen = b.http.get(f"{app.url}/gradio_api/queue/data", params={"session_hash": a.session})
+    assert stolen.status_code == 403
+
     # A still sees their own contact through the same handlers.
     page = a.call_api("save_contact", [cid, SECRETS[0], "Senior UX researcher", "Fernwood", "",
                                        "to_contact", f"{SECRETS[1]} notes", "", ""])
