@@ -31,7 +31,7 @@ from typing import Any
 
 from agent.config import Settings
 from agent.errors import InputError, StorageError
-from agent.store.db import MIGRATIONS, Database, connect_read_only
+from agent.store.db import LOCAL_USER_ID, MIGRATIONS, Database, connect_read_only
 from agent.store.errors import folder_writable, storage_error
 
 FORMAT = "coach-backup"
@@ -331,8 +331,9 @@ def _restore_user_docs(db: Database, vectors: Any, docs: Path, manifest: dict[st
         if existing:
             collection.delete(ids=list(existing))
     if records:
+        # Chunks backed up before accounts name no owner: they are the local user's.
         vectors.upsert("user_docs", [r["id"] for r in records], [r["text"] for r in records],
-                       [r["metadata"] for r in records])
+                       [r["metadata"] for r in records], owner=LOCAL_USER_ID)
     source_encoder = manifest.get("encoder", encoder)
     if source_encoder != encoder:
         for row in db.manifest_rows("user_docs", source_encoder):

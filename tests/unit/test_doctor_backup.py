@@ -110,7 +110,7 @@ def test_backup_and_restore_round_trip(deps: Deps, tmp_path: Path, encoder) -> N
     assert snapshot(target) == before
     assert restored.user_doc_chunks == 1 and restored.safety_copy is not None
     assert (Path(restored.safety_copy) / "coach.sqlite3").exists()  # what the restore replaced
-    hits = fresh_vectors(target, encoder).query("user_docs", "accessibility case studies", k=1)
+    hits = fresh_vectors(target, encoder).query("user_docs", "accessibility case studies", k=1, owner=0)
     assert "accessibility case studies" in hits[0].text
 
 
