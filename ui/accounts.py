@@ -3,6 +3,8 @@ per-address rate limit) and which login owns each page session."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.accounts.login import client_address
@@ -27,6 +29,10 @@ class ClientAddress:
             client_address.reset(token)
 
 
+# Page sessions remembered (about 150 bytes each); Gradio itself drops idle sessions long before.
+MAX_SESSIONS = 100_000
+
+
 def login_token(scope: Scope) -> str | None:
     """The value of Gradio's access-token cookie on this request (either variant), or None."""
     for name, value in scope.get("headers", []):
@@ -47,14 +53,19 @@ class SessionOwner:
     could read that page's state and results. Here a hash first used with one login cookie is
     refused (403) with any other, on the queue's join and data routes."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, keep: int = MAX_SESSIONS) -> None:
         self.app = app
-        self.owners: dict[str, str] = {}
+        self.keep = keep
+        self.owners: OrderedDict[str, str] = OrderedDict()
 
     def allowed(self, session: object, token: str | None) -> bool:
         if not isinstance(session, str) or token is None:
             return True  # Gradio itself refuses a request without a login
-        return self.owners.setdefault(session, token) == token
+        owner = self.owners.setdefault(session, token)
+        self.owners.move_to_end(session)
+        while len(self.owners) > self.keep:  # bounded memory: the longest-idle session is forgotten
+            self.owners.popitem(last=False)
+        return owner == token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", "")).rstrip("/")

@@ -79,3 +79,17 @@ def test_coach_ui_refuses_before_serving(tmp_path, capsys: pytest.CaptureFixture
     assert code == 2 and out == "" and err.count("\n") == 1 and "--i-know-this-is-public" in err
     code, out, err = invoke(capsys, "--data-dir", str(tmp_path), "ui", "--multi-user")
     assert code == 2 and "needs at least one account: coach users add NAME" in err
+
+
+def test_a_page_session_belongs_to_the_login_that_first_used_it() -> None:
+    from ui.accounts import SessionOwner, login_token
+
+    owner = SessionOwner(app=None, keep=2)  # type: ignore[arg-type]
+    assert owner.allowed("s1", "ann-token") and owner.allowed("s1", "ann-token")
+    assert not owner.allowed("s1", "bo-token")
+    assert owner.allowed("s2", "bo-token") and not owner.allowed("s2", "ann-token")
+    assert owner.allowed("s1", "ann-token")  # still remembered: it was used last
+    owner.allowed("s3", "carl-token")  # over the bound: the longest-idle session (s2) is forgotten
+    assert set(owner.owners) == {"s1", "s3"}
+    scope = {"headers": [(b"cookie", b"other=1; access-token-unsecure-abc=tok123")]}
+    assert login_token(scope) == "tok123" and login_token({"headers": []}) is None
