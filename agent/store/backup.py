@@ -39,8 +39,9 @@ VERSION = 1
 DATABASES = ("coach.sqlite3", "checkpoints.sqlite3")
 USER_DOCS = "user_docs.jsonl"
 SECRET = "ui-browser-secret"
+# `profile` is counted in archives made before accounts (now `profiles`, one row per user).
 COUNTED = {"coach.sqlite3": ("contacts", "contact_history", "question_lists", "drafts", "interviews",
-                             "swots", "profiles", "users", "ingest_manifest"),
+                             "swots", "profiles", "profile", "users", "ingest_manifest"),
            "checkpoints.sqlite3": ("checkpoints", "writes")}
 
 
