@@ -6,7 +6,6 @@ server or opens a database until it is first asked for.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,7 +47,7 @@ class Deps:
     settings: Settings
     llm_override: ChatModel | None = None
     encoder_override: Encoder | None = None
-    # Whose data `mine` reaches: the local user unless `for_user` made a view for an account.
+    # Whose data `mine` reaches outside a web request (the CLI, the single-user app).
     user_id: int = LOCAL_USER_ID
     # `coach ui --multi-user`: a request without a logged-in name is refused, never the local user.
     multi_user: bool = False
@@ -60,7 +59,6 @@ class Deps:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _key_locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False)
-    _root: Deps | None = field(default=None, init=False, repr=False)
 
     @property
     def llm(self) -> ChatModel:
@@ -76,14 +74,12 @@ class Deps:
 
         s = self.settings
         if s.embedded:
-            root = self._root or self  # the process's Deps stops the server it started
-            server = EmbeddedModelServer(
+            self._server = EmbeddedModelServer(
                 model_file(s), alias=s.model, threads=s.threads, n_ctx=s.n_ctx
             ).start()
-            root._server = server
-            client = make_client(s, server.base_url)
+            client = make_client(s, self._server.base_url)
             return OpenAIChatModel(client, s.model, json_mode="llamacpp",
-                                   before_request=server.ensure_running)
+                                   before_request=self._server.ensure_running)
         return OpenAIChatModel(make_client(s), s.model, json_mode="openai")
 
     def preflight(self) -> None:
@@ -118,11 +114,9 @@ class Deps:
 
     @property
     def current_user(self) -> int:
-        """Whose data this call may touch: a `for_user` view's user, else the account the web
-        request acts for, else the local user. In multi-user mode there is no fallback: a call
-        outside a logged-in request is refused rather than shown the local user's rows."""
-        if self._root is not None:
-            return self.user_id
+        """Whose data this call may touch: the account the web request acts for, else `user_id`
+        (the local user). In multi-user mode there is no fallback: a call outside a logged-in
+        request is refused rather than shown the local user's rows."""
         acting = _acting_user.get()
         if acting is not None:
             return acting
@@ -134,14 +128,6 @@ class Deps:
     def mine(self) -> UserData:
         """The current user's rows (profile, contacts, drafts...); every query carries the id."""
         return self.db.for_user(self.current_user)
-
-    def for_user(self, user_id: int) -> Deps:
-        """A view of these dependencies for one user: the same model, encoder, stores and memo
-        (a shallow copy shares them), only `mine` reaches that user's rows."""
-        view = copy.copy(self)
-        view.user_id = int(user_id)
-        view._root = self._root or self
-        return view
 
     def cached(self, key: str, factory: Any) -> Any:
         """Per-process memo for derived objects (classifiers, compiled graphs, the stores).
