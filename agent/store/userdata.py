@@ -50,14 +50,6 @@ class UserData:
         self.db = db
         self.user_id = int(user_id)
 
-    @property
-    def path(self) -> Any:
-        return self.db.path
-
-    @property
-    def read_only(self) -> bool:
-        return self.db.read_only
-
     def _own(self, conn: sqlite3.Connection, contact_id: int | None) -> None:
         """Refuse a contact id this user does not own, in the words used for an unknown id."""
         if contact_id is None:
