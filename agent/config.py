@@ -79,9 +79,10 @@ class Settings(BaseModel):
     capable_model: bool = Field(False, description="Give the model larger roles in drafts")
     threads: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
     n_ctx: int = Field(4096, ge=512)
-    ui_sessions: int = Field(
-        64, ge=1, le=100_000,
-        description="Browser sessions whose page state the web UI keeps in memory (about 1 MB each)")
+    ui_sessions: int | None = Field(
+        None, ge=1, le=100_000,
+        description="Browser sessions whose page state the web UI keeps in memory (about 1 MB "
+        "each); None = 64, or 1,000 with --multi-user")
     database_url: str | None = Field(
         None, description="postgresql://… for rehearsal checkpoints; None = SQLite in data_dir")
     chroma_url: str | None = Field(
@@ -120,6 +121,10 @@ class Settings(BaseModel):
         if not self.model:
             self.model = alias_for(self.local_model)
         return self
+
+    def page_sessions(self, multi_user: bool) -> int:
+        """How many browser sessions' page state the UI keeps: one person's tabs, or a group's."""
+        return self.ui_sessions or (1_000 if multi_user else 64)
 
     @property
     def embedded(self) -> bool:

@@ -7,13 +7,35 @@ server or opens a database until it is first asked for.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent.config import Settings
 from agent.embeddings import Encoder, make_encoder
-from agent.store.db import Database
+from agent.errors import InputError
+from agent.store.db import LOCAL_USER_ID, Database, UserData
 from agent.store.vectors import VectorStore, open_vectors
+
+# The account a web request acts for, set by the UI around each event (`ui.app`) from Gradio's
+# login, never from anything the browser sends. Unset: the CLI, the tests, the single-user app.
+_acting_user: ContextVar[int | None] = ContextVar("coach_acting_user", default=None)
+
+# Owns no rows: what a multi-user page is built with before anyone has logged in.
+NOBODY = -1
+
+
+@contextmanager
+def acting_as(user_id: int) -> Iterator[None]:
+    """Within the block, `Deps.mine` and `Deps.current_user` mean `user_id`."""
+    token = _acting_user.set(int(user_id))
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
 
 if TYPE_CHECKING:  # the openai SDK takes ~0.5 s to import; only a model call needs it
     from agent.llm import ChatModel
@@ -25,6 +47,10 @@ class Deps:
     settings: Settings
     llm_override: ChatModel | None = None
     encoder_override: Encoder | None = None
+    # Whose data `mine` reaches outside a web request (the CLI, the single-user app).
+    user_id: int = LOCAL_USER_ID
+    # `coach ui --multi-user`: a request without a logged-in name is refused, never the local user.
+    multi_user: bool = False
     _llm: ChatModel | None = field(default=None, init=False, repr=False)
     _encoder: Encoder | None = field(default=None, init=False, repr=False)
     _vectors: VectorStore | None = field(default=None, init=False, repr=False)
@@ -85,6 +111,23 @@ class Deps:
         if self._db is None:
             self._db = self.cached("deps:db", lambda: Database(self.settings.db_path))
         return self._db
+
+    @property
+    def current_user(self) -> int:
+        """Whose data this call may touch: the account the web request acts for, else `user_id`
+        (the local user). In multi-user mode there is no fallback: a call outside a logged-in
+        request is refused rather than shown the local user's rows."""
+        acting = _acting_user.get()
+        if acting is not None:
+            return acting
+        if self.multi_user:
+            raise InputError("log in first")
+        return self.user_id
+
+    @property
+    def mine(self) -> UserData:
+        """The current user's rows (profile, contacts, drafts...); every query carries the id."""
+        return self.db.for_user(self.current_user)
 
     def cached(self, key: str, factory: Any) -> Any:
         """Per-process memo for derived objects (classifiers, compiled graphs, the stores).

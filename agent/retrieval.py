@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from agent.deps import Deps
-from agent.store.vectors import Hit
+from agent.store.vectors import OWNED, Hit
 
 SEARCH_KINDS = ("guidance", "roles", "user_docs")
 LEXICAL_WEIGHT = 0.2
@@ -47,11 +47,10 @@ class LexicalStats:
 
 def lexical_stats(deps: Deps, kind: str) -> LexicalStats:
     count = deps.vectors.count(kind)
+    owner = deps.current_user if kind == OWNED else None
 
     def build() -> LexicalStats:
-        collection = deps.vectors.collection(kind)
-        with deps.vectors.guarded():
-            documents = collection.get(include=["documents"])["documents"] or []
+        documents = deps.vectors.documents(kind, owner)
         df: Counter[str] = Counter()
         lengths = 0
         for doc in documents:
@@ -60,14 +59,15 @@ def lexical_stats(deps: Deps, kind: str) -> LexicalStats:
             df.update(set(words))
         return LexicalStats(df=df, docs=max(len(documents), 1), avg_len=lengths / max(len(documents), 1))
 
-    return deps.cached(f"lexical:{kind}:{count}", build)  # type: ignore[no-any-return]
+    return deps.cached(f"lexical:{kind}:{owner}:{count}", build)  # type: ignore[no-any-return]
 
 
 def hybrid_query(deps: Deps, kind: str, query: str, k: int = 5, vector=None) -> list[Hit]:  # type: ignore[no-untyped-def]
     """Top-k of `kind` by cosine + LEXICAL_WEIGHT × normalised BM25 over the vector candidates."""
     if vector is None:
         vector = deps.encoder.encode([query])[0]
-    candidates = deps.vectors.query_vector(kind, vector, k=max(k, CANDIDATES))
+    owner = deps.current_user if kind == OWNED else None
+    candidates = deps.vectors.query_vector(kind, vector, k=max(k, CANDIDATES), owner=owner)
     if not candidates:
         return []
     stats = lexical_stats(deps, kind)

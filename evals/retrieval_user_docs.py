@@ -51,7 +51,7 @@ def evaluate(deps: Deps) -> tuple[dict[str, float], list[dict[str, Any]]]:
         rows: list[dict[str, Any]] = []
         for case in load_jsonl("user_docs/questions.jsonl"):
             hybrid = [h.text for h in hybrid_query(local, "user_docs", case["query"], k=10)]
-            vector = [h.text for h in local.vectors.query("user_docs", case["query"], k=3)]
+            vector = [h.text for h in local.vectors.query("user_docs", case["query"], k=3, owner=0)]
             rows.append({**case, "rank": _rank(hybrid, case["gold"]),
                          "vector_rank": _rank(vector, case["gold"])})
     finally:

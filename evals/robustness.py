@@ -96,14 +96,14 @@ def model_kill(index: Path, work: Path, rounds: int) -> dict[str, Any]:
             events = kill_at_first(stream_outreach(deps, request), "interest")
             runs += 1
             if events and events[-1].get("draft") and events[-1]["draft"].notice:
-                save_outreach(deps.db, events[-1]["draft"])
+                save_outreach(deps.mine, events[-1]["draft"])
                 saved += 1
                 survived += 1
             thanks = ThankYouRequest(notes=ADVICE_NOTES, contact_name=ADVICE_CONTACT)
             events = kill_at_first(stream_thank_you(deps, thanks), "point")
             runs += 1
             if events and events[-1].get("draft") and events[-1]["draft"].notice:
-                save_thank_you(deps.db, thanks, events[-1]["draft"])
+                save_thank_you(deps.mine, thanks, events[-1]["draft"])
                 saved += 1
                 survived += 1
             thread = start_session(deps, MockRequest(contact_role="UX researcher"))
@@ -117,7 +117,7 @@ def model_kill(index: Path, work: Path, rounds: int) -> dict[str, Any]:
             if not ok:
                 notes.append("a rehearsal did not continue with a model after the kill")
         restarts = deps.server.restarts if deps.server else 0
-        kept = len(deps.db.drafts())
+        kept = len(deps.mine.drafts())
     finally:
         deps.close()
     return {"runs": runs, "survived": survived, "data_lost": saved - kept,
@@ -237,7 +237,7 @@ def surface(index: Path, work: Path) -> dict[str, Any]:
     shutil.copytree(index, data)
     from agent.store.db import Database
 
-    db = Database(data / "coach.sqlite3")
+    db = Database(data / "coach.sqlite3").local_user()
     ids = [db.save_contact(None, {"name": n}, [("created", "2025-05-12T09:00:00+00:00")])
            for n in ("Dana Ruiz", "Marcus Hale")]
     fake = start_fake_model(work)

@@ -1,6 +1,6 @@
 """`create_app(deps)`: the Blocks app, one builder per tab, no server started here.
 
-Two policies are applied to every event once the tabs are built, so no tab can forget them:
+Three policies are applied to every event once the tabs are built, so no tab can forget them:
 
 * **A clear message, never a generic error.** A `CoachError` (bad input, the model down, the data
   folder read-only or full, a damaged file) that a handler did not turn into its own status line
@@ -9,8 +9,11 @@ Two policies are applied to every event once the tabs are built, so no tab can f
   `/gradio_api/info` (`PUBLIC_API`); the per-row and refresh plumbing the page itself fires is
   "private": hidden from the API page and refused by the Gradio client libraries. The browser still
   calls those by their index, like any HTTP client could, so handlers validate what they get.
+* **Whose data.** Every event acts for the user Gradio's login put on the request
+  (`request.username`), never for anything the browser sends: the handlers' `deps.mine` is that
+  account's rows. Without `--multi-user` there is no login and it is the local user's.
 
-A third policy depends on where the model runs. The tabs put every event that calls the model in
+A fourth depends on where the model runs. The tabs put every event that calls the model in
 one concurrency group (`MODEL_GROUP`) limited to one at a time: the embedded llama.cpp server
 answers one request at a time, and queueing in Gradio keeps the page's progress honest. A remote
 server (OPENAI_BASE_URL, e.g. vLLM) batches many requests, so there the group's limit is
@@ -19,6 +22,7 @@ server (OPENAI_BASE_URL, e.g. vLLM) batches many requests, so there the group's 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections.abc import Callable, Iterator
@@ -27,7 +31,7 @@ from typing import Any
 import gradio as gr
 
 from agent.config import Settings
-from agent.deps import Deps
+from agent.deps import NOBODY, Deps, acting_as
 from agent.errors import CoachError
 from ui.gradio_fixes import keep_replacement_ids
 from ui.tabs.contacts import build_contacts_tab
@@ -78,11 +82,63 @@ def shows_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def apply_event_policies(app: gr.Blocks) -> None:
+def request_user(deps: Deps, request: gr.Request | None) -> int:
+    """The user id an event acts for: the logged-in account, or the local user without a login.
+    In multi-user mode a request without a known account (removed since login) is refused."""
+    name = getattr(request, "username", None) if request is not None else None
+    if name is None:
+        if deps.multi_user:
+            raise gr.Error("Log in first.", print_exception=False)
+        return deps.user_id
+    from agent.accounts.store import find_user
+
+    user = find_user(deps.db, str(name))
+    if user is None:
+        raise gr.Error("Your account no longer exists: log in again.", print_exception=False)
+    return int(user["id"])
+
+
+def acts_for_request_user(deps: Deps, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` run as the request's user (`request_user`). Gradio passes the request to a first
+    parameter annotated `gr.Request`, which the wrapper adds in front of `fn`'s own. A generator
+    is resumed step by step, each step in a fresh context, so the user is set around every step."""
+    signature = inspect.signature(fn)
+    request_param = inspect.Parameter("coach_request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                      annotation=gr.Request)
+    wrapped_signature = signature.replace(parameters=[request_param, *signature.parameters.values()])
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def stream(coach_request: gr.Request, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            user = request_user(deps, coach_request)
+            with acting_as(user):
+                steps = fn(*args, **kwargs)
+            while True:
+                with acting_as(user):
+                    try:
+                        value = next(steps)
+                    except StopIteration:
+                        return
+                yield value
+        wrapper: Callable[..., Any] = stream
+    else:
+        @functools.wraps(fn)
+        def call(coach_request: gr.Request, *args: Any, **kwargs: Any) -> Any:
+            with acting_as(request_user(deps, coach_request)):
+                return fn(*args, **kwargs)
+        wrapper = call
+    wrapper.__signature__ = wrapped_signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**getattr(fn, "__annotations__", {}), "coach_request": gr.Request}
+    return wrapper
+
+
+def apply_event_policies(app: gr.Blocks, deps: Deps | None = None) -> None:
     for block_fn in app.fns.values():
         if block_fn.fn is None:
             continue
         block_fn.fn = shows_errors(block_fn.fn)
+        if deps is not None:
+            block_fn.fn = acts_for_request_user(deps, block_fn.fn)
         if block_fn.api_name not in PUBLIC_API:
             block_fn.api_visibility = "private"
 
@@ -105,12 +161,15 @@ def apply_model_concurrency(app: gr.Blocks, settings: Settings) -> None:
 
 
 def create_app(deps: Deps) -> gr.Blocks:
+    """The app for `deps`. In multi-user mode the page is built as nobody (the choices and values
+    computed at build time are empty) and each visitor's own rows arrive with the page's load."""
     keep_replacement_ids()
-    with gr.Blocks(title="Informational-interview coach", analytics_enabled=False) as app:
-        gr.Markdown("# Informational-interview coach")
-        with gr.Tabs():
-            for build in TAB_BUILDERS:
-                build(deps)
-    apply_event_policies(app)
+    with acting_as(NOBODY) if deps.multi_user else contextlib.nullcontext():
+        with gr.Blocks(title="Informational-interview coach", analytics_enabled=False) as app:
+            gr.Markdown("# Informational-interview coach")
+            with gr.Tabs():
+                for build in TAB_BUILDERS:
+                    build(deps)
+    apply_event_policies(app, deps)
     apply_model_concurrency(app, deps.settings)
     return app

@@ -56,8 +56,12 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
         ingest(deps.vectors, deps.db)
     app = create_app(deps)
     app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
-    options = launch_options(host, port, block=block, sessions=deps.settings.ui_sessions)
-    options["app_kwargs"] = {"middleware": [guard_middleware(app)]}
+    options = launch_options(host, port, block=block, sessions=deps.settings.page_sessions(deps.multi_user))
+    middleware = [guard_middleware(app)]
+    if deps.multi_user:
+        options.update(login_options(deps))
+        middleware += client_address_middleware()
+    options["app_kwargs"] = {"middleware": middleware}
     # Warm the model only once the server is up, so the model server's start-up never competes
     # with Gradio's own start on a busy machine.
     warm = threading.Thread(target=warm_model, args=(deps,), daemon=True)
@@ -111,6 +115,24 @@ def input_limits(app: Any) -> dict[int, list[int | None]]:
         return MAX_OTHER_INPUT
 
     return {index: [cap(block) for block in fn.inputs] for index, fn in app.fns.items()}
+
+
+def login_options(deps: Deps) -> dict[str, Any]:
+    """Gradio's login page in front of every route, checked against `coach users` accounts."""
+    from agent.accounts.login import LoginCheck
+
+    return {"auth": LoginCheck(deps.db),
+            "auth_message": "Log in with the account `coach users add` made for you."}
+
+
+def client_address_middleware() -> list[Any]:
+    """Records each request's client address where the login check reads it (Gradio calls the
+    check with the name and password only), and ties each page session to its login."""
+    from starlette.middleware import Middleware
+
+    from ui.accounts import ClientAddress, SessionOwner
+
+    return [Middleware(ClientAddress), Middleware(SessionOwner)]
 
 
 def _interrupt(signum: int, frame: object) -> None:

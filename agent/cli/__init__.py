@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "agent.cli.admin_cmd",
     "agent.cli.transcribe_cmd",
     "agent.cli.speak_cmd",
+    "agent.cli.users_cmd",
 ]
 
 

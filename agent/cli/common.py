@@ -66,7 +66,7 @@ def saved_contact(deps: Deps, contact_id: int | None) -> dict[str, Any]:
     without an id); an unknown id is one line, exit 2."""
     if contact_id is None:
         return {}
-    found = deps.db.get_contact(contact_id)
+    found = deps.mine.get_contact(contact_id)
     if found is None:
         raise InputError(f"no contact with id {contact_id}")
     return dict(found)

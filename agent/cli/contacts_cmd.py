@@ -25,6 +25,7 @@ from agent.contacts.service import (
 )
 from agent.errors import InputError
 from agent.store.db import Database
+from agent.store.userdata import UserData
 
 MARKER_FLAGS = {
     "replied": "--replied", "second_contact": "--second-contact-asked",
@@ -119,7 +120,7 @@ def _show(page: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    db = Database(settings_from(args).db_path)
+    db = Database(settings_from(args).db_path).local_user()
     action = args.action
     if action == "add":
         cid = service.add_contact(db, _change(args))
@@ -148,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, db: Database) -> int:
+def _export(args: argparse.Namespace, db: UserData) -> int:
     today = parse_day(args.today)
     contacts = service.list_contacts(db, today)
     text = to_csv(contacts) if args.format == "csv" else to_markdown(contacts, today.isoformat())

@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             request = build_request(args, deps, bio)
             if bio and args.contact_id is not None:
-                contacts.update_contact(deps.db, args.contact_id, contacts.ContactChange(
+                contacts.update_contact(deps.mine, args.contact_id, contacts.ContactChange(
                     fields=contacts.ContactFields(bio=bio)))
             thread_id = workflow().start_session(deps, request)
             view = workflow().session_view(deps, thread_id)

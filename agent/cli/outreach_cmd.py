@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         deps.close()
         raise
     if bio and args.contact_id is not None:
-        contacts.update_contact(deps.db, args.contact_id, contacts.ContactChange(
+        contacts.update_contact(deps.mine, args.contact_id, contacts.ContactChange(
             fields=contacts.ContactFields(bio=bio)))
     deps.preflight()
     ensure_index(deps)
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         draft = draft_outreach(deps, request)
     finally:
         deps.close()
-    save_outreach(deps.db, draft, contact_id=args.contact_id)
+    save_outreach(deps.mine, draft, contact_id=args.contact_id)
     payload = draft.model_dump(include={"subject", "body", "channel", "checks", "sources"})
     if draft.notice:  # only when the model failed, so the usual object keeps its keys
         payload["notice"] = draft.notice
@@ -75,7 +75,7 @@ def build_request(args: argparse.Namespace, deps: Deps, bio: str | None) -> Outr
     role = args.contact_role or contact.get("role")
     if not name or not role:
         raise InputError("--contact-name and --contact-role are required (or a --contact-id with both)")
-    profile = deps.db.get_profile()
+    profile = deps.mine.get_profile()
     return OutreachRequest(
         contact_name=name, contact_role=role, company=args.company or contact.get("company") or None,
         connection=args.connection, about_me=args.about_me or profile["background"] or None,

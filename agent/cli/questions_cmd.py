@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         request = build_request(args, deps, bio)
         if bio and args.contact_id is not None:
-            contacts.update_contact(deps.db, args.contact_id, contacts.ContactChange(
+            contacts.update_contact(deps.mine, args.contact_id, contacts.ContactChange(
                 fields=contacts.ContactFields(bio=bio)))
         ensure_index(deps)
         plan = prepare_questions(deps, request)
@@ -85,7 +85,7 @@ def build_request(args: argparse.Namespace, deps: Deps, bio: str | None) -> Ques
         raise InputError("--contact-role is required (or a --contact-id with a saved role)")
     return QuestionsRequest(
         contact_role=role, company=args.company or contact.get("company") or None,
-        industry=args.industry, goal=args.goal or deps.db.get_profile()["goal"] or None,
+        industry=args.industry, goal=args.goal or deps.mine.get_profile()["goal"] or None,
         minutes=args.minutes, rephrase=not args.template_only,
         contact_name=args.contact_name or contact.get("name") or None,
         bio=bio or contact.get("bio") or None,

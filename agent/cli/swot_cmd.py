@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     notes = read_note_files(args.notes_files)
     deps = deps_from(args)
-    if args.contact_id is not None and deps.db.get_contact(args.contact_id) is None:
+    if args.contact_id is not None and deps.mine.get_contact(args.contact_id) is None:
         raise InputError(f"no contact with id {args.contact_id}")
     request = SwotRequest(notes=[NoteInput(source=n.source, text=n.text) for n in notes],
                           summarise=args.summary)
@@ -45,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         deps.close()
     payload = report.payload()
-    save_swot(deps.db, args.contact_id, [n.text for n in notes], payload)
+    save_swot(deps.mine, args.contact_id, [n.text for n in notes], payload)
     emit(args, payload, report_markdown(report))
     return 0

@@ -42,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
     notes = read_notes_file(args.notes_file)
     interview_time = parse_when(args.interview_time, "--interview-time")
     deps = deps_from(args)
-    contact = get_contact_or_fail(deps.db, args.contact_id) if args.contact_id is not None else None
+    contact = get_contact_or_fail(deps.mine, args.contact_id) if args.contact_id is not None else None
     if interview_time is None and contact is not None:
         interview_time = parse_when(contact.get("interview_at") or contact.get("done_at"), "interview time")
-    profile = deps.db.get_profile()
+    profile = deps.mine.get_profile()
     fields = {"interview_time": interview_time} if interview_time else {}
     request = ThankYouRequest(
         notes=notes, contact_name=args.contact_name,
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         draft = draft_thank_you(deps, request)
     finally:
         deps.close()
-    save_thank_you(deps.db, request, draft, args.contact_id)
+    save_thank_you(deps.mine, request, draft, args.contact_id)
     payload = draft.model_dump(include={"subject", "body", "checks", "due", "point"})
     if draft.notice:  # only when the model failed, so the usual object keeps its keys
         payload["notice"] = draft.notice

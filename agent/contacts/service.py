@@ -24,7 +24,7 @@ from agent.contacts.schedule import (
     waiting_note,
 )
 from agent.errors import InputError
-from agent.store.db import Database
+from agent.store.userdata import UserData
 from agent.text.fields import refuse_instructions
 
 STATUSES = ("to_contact", "requested", "scheduled", "done", "thanked")
@@ -173,7 +173,7 @@ def plan_change(
     return values, events
 
 
-def add_contact(db: Database, change: ContactChange, now: datetime | None = None) -> int:
+def add_contact(db: UserData, change: ContactChange, now: datetime | None = None) -> int:
     if not change.fields.name:
         raise InputError("a contact needs a name")
     values, events = plan_change(None, change, now or now_local())
@@ -182,14 +182,14 @@ def add_contact(db: Database, change: ContactChange, now: datetime | None = None
     return db.save_contact(None, values, events)
 
 
-def get_contact_or_fail(db: Database, contact_id: int) -> dict[str, Any]:
+def get_contact_or_fail(db: UserData, contact_id: int) -> dict[str, Any]:
     contact = db.get_contact(contact_id)
     if contact is None:
         raise InputError(f"no contact with id {contact_id}")
     return contact
 
 
-def update_contact(db: Database, contact_id: int, change: ContactChange,
+def update_contact(db: UserData, contact_id: int, change: ContactChange,
                    now: datetime | None = None) -> dict[str, Any]:
     current = get_contact_or_fail(db, contact_id)
     values, events = plan_change(current, change, now or now_local())
@@ -211,12 +211,12 @@ def summarise(contact: Mapping[str, Any], contacts: Iterable[Mapping[str, Any]],
     }
 
 
-def list_contacts(db: Database, today: date) -> list[dict[str, Any]]:
+def list_contacts(db: UserData, today: date) -> list[dict[str, Any]]:
     contacts = db.list_contacts()
     return [summarise(c, contacts, today) for c in contacts]
 
 
-def contact_page(db: Database, contact_id: int, today: date) -> dict[str, Any]:
+def contact_page(db: UserData, contact_id: int, today: date) -> dict[str, Any]:
     """Everything known about one contact, for `contacts show` and the UI's contact page."""
     contact = get_contact_or_fail(db, contact_id)
     contacts = db.list_contacts()
@@ -232,7 +232,7 @@ def contact_page(db: Database, contact_id: int, today: date) -> dict[str, Any]:
     }
 
 
-def due_list(db: Database, today: date) -> list[dict[str, Any]]:
+def due_list(db: UserData, today: date) -> list[dict[str, Any]]:
     """What is due on `today` or overdue, with the reason, most urgent first."""
     return [
         {"contact_id": c.get("id"), "name": c.get("name"), "company": c.get("company"),

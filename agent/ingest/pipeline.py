@@ -20,7 +20,7 @@ import knowledge
 from agent.errors import InputError
 from agent.ingest import chunking
 from agent.ingest.chunking import Chunk, chunk_document, chunk_id
-from agent.store.db import Database
+from agent.store.db import LOCAL_USER_ID, Database
 from agent.store.vectors import KINDS, VectorStore
 from agent.text.injection import sanitise_document
 
@@ -153,8 +153,10 @@ def _dedupe(chunks: Iterable[Chunk]) -> list[Chunk]:
 
 def ingest(
     vectors: VectorStore, db: Database, paths: Sequence[str | Path] | None = None,
+    owner: int = LOCAL_USER_ID,
 ) -> IngestReport:
-    """Index `paths` (user files) or, with none, the built-in knowledge."""
+    """Index `paths` (user files, `owner`'s) or, with none, the built-in knowledge. The manifest
+    of user files is the local user's: only `coach ingest` adds them so far."""
     files = user_files(paths) if paths else builtin_files()
     prepared: list[tuple[SourceFile, str, list[Chunk]]] = []
     report = IngestReport()
@@ -175,10 +177,10 @@ def ingest(
             report.unchanged += 1
             continue
         # Also when the manifest has no row: chunks may be left from before it was kept per encoder.
-        vectors.delete_source(file.kind, file.source)
+        vectors.delete_source(file.kind, file.source, owner=owner)
         if chunks:
             vectors.upsert(file.kind, [c.id for c in chunks], [c.text for c in chunks],
-                           [c.metadata for c in chunks])
+                           [c.metadata for c in chunks], owner=owner)
         db.record_ingest(file.kind, encoder, file.source, sha, len(chunks))
         report.added += 1
 

@@ -24,8 +24,28 @@ from agent.mock import nodes
 from agent.mock.clock import ClockReading
 from agent.mock.nodes import MockContext, PromptLayout, ReaderFactory
 from agent.mock.state import Feedback, MockRequest, MockState
+from agent.store.userdata import LOCAL_USER_ID
 
 WAITING_NODE = "await_user_turn"
+
+
+def thread_for(user_id: int, session: str) -> str:
+    """The checkpointer's thread id: the owner's id and the session's. The local user's threads
+    keep the bare session id they always had, so rehearsals saved before accounts still resume."""
+    return session if user_id == LOCAL_USER_ID else f"user{user_id}:{session}"
+
+
+def thread_owner(thread_id: str) -> int:
+    """Whose rehearsal a thread id names (the local user's when it carries no account)."""
+    head, sep, _ = thread_id.partition(":")
+    if sep and head.startswith("user") and head[4:].isdigit():
+        return int(head[4:])
+    return LOCAL_USER_ID
+
+
+def owns_thread(deps: Deps, thread_id: str) -> bool:
+    """Whether `deps`' user may see this thread; another user's id is treated as unknown."""
+    return isinstance(thread_id, str) and thread_owner(thread_id) == deps.current_user
 
 
 def route_after_wait(state: MockState) -> Literal["classify_turn", "finish"]:
@@ -116,7 +136,11 @@ def start_session(deps: Deps, request: MockRequest, thread_id: str | None = None
                   graph: Rehearsals | None = None) -> str:
     """Open a new thread and run it to the first pause (waiting for the user's opening line)."""
     graph = graph or mock_graph(deps)
-    thread_id = thread_id or f"mock-{uuid.uuid4().hex[:12]}"
+    thread_id = thread_id or thread_for(deps.current_user, f"mock-{uuid.uuid4().hex[:12]}")
+    if not owns_thread(deps, thread_id):
+        raise InputError(f"thread {thread_id} belongs to another user")
+    if request.contact_id is not None and deps.mine.get_contact(request.contact_id) is None:
+        raise InputError(f"no contact with id {request.contact_id}")
     if graph.get_state(thread_id).values:
         raise InputError(f"thread {thread_id} already exists; resume it instead")
     graph.invoke({"request": request.model_dump()}, thread_id)
@@ -125,6 +149,8 @@ def start_session(deps: Deps, request: MockRequest, thread_id: str | None = None
 
 def session_view(deps: Deps, thread_id: str, graph: Rehearsals | None = None) -> SessionView | None:
     graph = graph or mock_graph(deps)
+    if not owns_thread(deps, thread_id):
+        return None
     snapshot = graph.get_state(thread_id)
     values = snapshot.values or {}
     if not values.get("request"):
@@ -170,6 +196,8 @@ def send_turn(deps: Deps, thread_id: str, text: str, graph: Rehearsals | None = 
     """Give the contact the user's line; yields {'type': 'delta'|'reply', ...} events. A spoken
     line brings its figures (`agent.voice.speech.TurnSpeech`) for the feedback."""
     graph = graph or mock_graph(deps)
+    if not owns_thread(deps, thread_id):
+        raise InputError(f"no rehearsal with thread id {thread_id}")
     _require_open(graph, thread_id)
     yield from _settle(graph, thread_id)
     value: Any = {"text": text, "speech": speech} if speech else text

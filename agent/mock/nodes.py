@@ -229,7 +229,13 @@ def open_session(state: MockState, runtime: Runtime[MockContext]) -> dict[str, A
     request = state["request"]
     contact = None
     if request.get("contact_id"):
-        contact = deps.db.get_contact(int(request["contact_id"]))
+        # The rehearsal's owner is in its thread id; their contact, never another user's.
+        from langgraph.config import get_config
+
+        from agent.mock.graph import thread_owner
+
+        owner = thread_owner(str(get_config()["configurable"]["thread_id"]))
+        contact = deps.db.for_user(owner).get_contact(int(request["contact_id"]))
     persona = build_persona(request, contact, deps.encoder).as_dict()
     if persona["brief_role"] == GENERIC_ROLE:
         persona["working_sections"] = working_brief(persona["role"], deps.encoder)

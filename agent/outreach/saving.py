@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from agent.outreach.state import OutreachDraft
-from agent.store.db import Database
+from agent.store.userdata import UserData
 
 
-def save_outreach(db: Database, draft: OutreachDraft, contact_id: int | None = None) -> int:
+def save_outreach(db: UserData, draft: OutreachDraft, contact_id: int | None = None) -> int:
     return db.save_draft("outreach", draft.subject, draft.body, contact_id=contact_id)

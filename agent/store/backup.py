@@ -31,7 +31,7 @@ from typing import Any
 
 from agent.config import Settings
 from agent.errors import InputError, StorageError
-from agent.store.db import MIGRATIONS, Database, connect_read_only
+from agent.store.db import LOCAL_USER_ID, MIGRATIONS, Database, connect_read_only
 from agent.store.errors import folder_writable, storage_error
 
 FORMAT = "coach-backup"
@@ -39,8 +39,9 @@ VERSION = 1
 DATABASES = ("coach.sqlite3", "checkpoints.sqlite3")
 USER_DOCS = "user_docs.jsonl"
 SECRET = "ui-browser-secret"
+# `profile` is counted in archives made before accounts (now `profiles`, one row per user).
 COUNTED = {"coach.sqlite3": ("contacts", "contact_history", "question_lists", "drafts", "interviews",
-                             "swots", "profile", "ingest_manifest"),
+                             "swots", "profiles", "profile", "users", "ingest_manifest"),
            "checkpoints.sqlite3": ("checkpoints", "writes")}
 
 
@@ -342,8 +343,9 @@ def _restore_user_docs(db: Database, vectors: Any, docs: Path, manifest: dict[st
         if existing:
             collection.delete(ids=list(existing))
     if records:
+        # Chunks backed up before accounts name no owner: they are the local user's.
         vectors.upsert("user_docs", [r["id"] for r in records], [r["text"] for r in records],
-                       [r["metadata"] for r in records])
+                       [r["metadata"] for r in records], owner=LOCAL_USER_ID)
     source_encoder = manifest.get("encoder", encoder)
     if source_encoder != encoder:
         for row in db.manifest_rows("user_docs", source_encoder):

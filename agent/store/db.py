@@ -1,4 +1,6 @@
-"""The user's data in SQLite: profile, ingestion manifest, drafts (and later contacts).
+"""The coach's SQLite database: migrations, connections, the ingestion manifest and accounts.
+
+What a user owns (profile, contacts, drafts...) is reached through `for_user(uid)` (`UserData`).
 
 WAL mode and one short transaction per save, so a crash mid-save never loses what was already
 committed. A connection per operation keeps Gradio's worker threads independent. Schema changes
@@ -13,15 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from agent.errors import StorageError
 from agent.store.errors import describe, folder_writable, is_storage_failure, storage_error
+from agent.store.userdata import LOCAL_USER_ID, UserData, now_iso
+
+__all__ = ["LOCAL_USER_ID", "MIGRATIONS", "Database", "UserData", "connect_read_only", "now_iso"]
 
 MIGRATIONS: list[str] = [
     """
@@ -127,6 +131,40 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE contacts ADD COLUMN bio TEXT NOT NULL DEFAULT '';
     """,
+    # Accounts (`coach users`, `coach ui --multi-user`): everything a user owns carries their id,
+    # and the rows already here belong to the local user (id 0, the one without a login). The
+    # profile moves to a table keyed by user; `users` ids never repeat (AUTOINCREMENT), so a new
+    # account can never inherit a removed one's rows.
+    """
+    ALTER TABLE contacts ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE question_lists ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE interviews ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE contact_history ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE swots ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE drafts ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX contacts_user ON contacts(user_id);
+    CREATE INDEX interviews_user ON interviews(user_id);
+    CREATE INDEX swots_user ON swots(user_id);
+    CREATE INDEX drafts_user ON drafts(user_id);
+    CREATE TABLE profiles (
+        user_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        background TEXT NOT NULL DEFAULT '',
+        goal TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO profiles (user_id, name, background, goal, updated_at)
+        SELECT 0, name, background, goal, updated_at FROM profile;
+    DROP TABLE profile;
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        admin INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -139,10 +177,6 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     return sqlite3.connect(f"file:{quote(str(path.resolve()))}?{flags}", uri=True, timeout=10,
                            isolation_level=None)
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Database:
@@ -224,20 +258,14 @@ class Database:
         for index, script in enumerate(MIGRATIONS[version:], start=version + 1):
             conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {index};\nCOMMIT;")
 
-    # Profile -----------------------------------------------------------------
-    def get_profile(self) -> dict[str, str]:
-        with self.connect() as conn:
-            row = conn.execute("SELECT name, background, goal FROM profile WHERE id = 1").fetchone()
-        return dict(row) if row else {"name": "", "background": "", "goal": ""}
+    # Users' data ---------------------------------------------------------------
+    def for_user(self, user_id: int) -> UserData:
+        """The view of one user's rows; the only way to read or write what a user owns."""
+        return UserData(self, user_id)
 
-    def save_profile(self, name: str, background: str, goal: str) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO profile (id, name, background, goal, updated_at) VALUES (1, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET name=excluded.name, background=excluded.background,"
-                " goal=excluded.goal, updated_at=excluded.updated_at",
-                (name, background, goal, now_iso()),
-            )
+    def local_user(self) -> UserData:
+        """The rows of the local user: the CLI and the app without `--multi-user`."""
+        return UserData(self, LOCAL_USER_ID)
 
     # Ingestion manifest --------------------------------------------------------
     def manifest(self, kind: str, encoder: str) -> dict[str, str]:
@@ -290,225 +318,3 @@ class Database:
                 (kind, encoder, source),
             )
 
-    # Contacts (core columns; the dashboard adds its own tables by migration) -----
-    CONTACT_FIELDS = ("name", "role", "company", "connection", "seniority", "status", "notes", "bio")
-
-    def add_contact(self, name: str, **fields: str) -> int:
-        unknown = set(fields) - set(self.CONTACT_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown contact fields: {sorted(unknown)}")
-        values = {"name": name, **fields}
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        stamp = now_iso()
-        with self.transaction() as conn:
-            cur = conn.execute(
-                f"INSERT INTO contacts ({cols}, created_at, updated_at) VALUES ({marks}, ?, ?)",
-                (*values.values(), stamp, stamp),
-            )
-            return int(cur.lastrowid or 0)
-
-    def update_contact(self, contact_id: int, **fields: str) -> None:
-        unknown = set(fields) - set(self.CONTACT_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown contact fields: {sorted(unknown)}")
-        if not fields:
-            return
-        sets = ", ".join(f"{k} = ?" for k in fields)
-        with self.transaction() as conn:
-            conn.execute(f"UPDATE contacts SET {sets}, updated_at = ? WHERE id = ?",
-                         (*fields.values(), now_iso(), contact_id))
-
-    def get_contact(self, contact_id: int) -> dict[str, Any] | None:
-        with self.connect() as conn:
-            row = conn.execute("SELECT * FROM contacts WHERE id = ?", (contact_id,)).fetchone()
-        return dict(row) if row else None
-
-    def list_contacts(self) -> list[dict[str, Any]]:
-        with self.connect() as conn:
-            rows = conn.execute("SELECT * FROM contacts ORDER BY id").fetchall()
-        return [dict(r) for r in rows]
-
-    def save_question_list(self, contact_id: int, questions: list[dict[str, Any]]) -> None:
-        import json
-
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO question_lists (contact_id, questions, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(contact_id) DO UPDATE SET questions=excluded.questions,"
-                " updated_at=excluded.updated_at",
-                (contact_id, json.dumps(questions, ensure_ascii=False), now_iso()),
-            )
-
-    def get_question_list(self, contact_id: int) -> list[dict[str, Any]]:
-        import json
-
-        with self.connect() as conn:
-            row = conn.execute(
-                "SELECT questions FROM question_lists WHERE contact_id = ?", (contact_id,)
-            ).fetchone()
-        return list(json.loads(row["questions"])) if row else []
-
-    # Interviews (one row per conversation, holding the user's notes) -------------
-    def add_interview(self, contact_id: int | None, notes: str, held_at: str | None = None) -> int:
-        stamp = now_iso()
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO interviews (contact_id, held_at, notes, created_at) VALUES (?, ?, ?, ?)",
-                (contact_id, held_at or stamp, notes, stamp),
-            )
-            return int(cur.lastrowid or 0)
-
-    def interviews(self, contact_id: int | None = None) -> list[dict[str, Any]]:
-        with self.connect() as conn:
-            if contact_id is None:
-                rows = conn.execute("SELECT * FROM interviews ORDER BY held_at, id").fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM interviews WHERE contact_id = ? ORDER BY held_at, id", (contact_id,)
-                ).fetchall()
-        return [dict(r) for r in rows]
-
-    # Drafts ----------------------------------------------------------------------
-    def save_draft(self, kind: str, subject: str, body: str, contact_id: int | None = None) -> int:
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO drafts (contact_id, kind, subject, body, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (contact_id, kind, subject, body, now_iso()),
-            )
-            return int(cur.lastrowid or 0)
-
-    def drafts(self, contact_id: int | None = None) -> list[dict[str, Any]]:
-        with self.connect() as conn:
-            if contact_id is None:
-                rows = conn.execute("SELECT * FROM drafts ORDER BY id").fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM drafts WHERE contact_id = ? ORDER BY id", (contact_id,)
-                ).fetchall()
-        return [dict(r) for r in rows]
-
-    # Contacts dashboard: follow-up tracking, status history, SWOT results ---------
-    TRACKING_FIELDS = (
-        "requested_at", "replied_at", "scheduled_at", "interview_at", "done_at", "thanked_at",
-        "second_contact_at", "follow_up_sent_at", "intro_offered_at", "intro_to",
-        "intro_checked_at", "posted_at",
-    )
-
-    def save_contact(
-        self, contact_id: int | None, fields: dict[str, Any],
-        events: Sequence[tuple[str, str]] = (),
-    ) -> int:
-        """Insert (id None) or update a contact and append its history rows in one transaction.
-
-        `fields` may hold the core columns and the tracking timestamps; `events` are
-        (event, at) pairs such as ("status:requested", "2025-05-12T09:00:00+02:00").
-        """
-        allowed = set(self.CONTACT_FIELDS) | set(self.TRACKING_FIELDS)
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"unknown contact fields: {sorted(unknown)}")
-        stamp = now_iso()
-        with self.transaction() as conn:
-            if contact_id is None:
-                if not fields.get("name"):
-                    raise ValueError("a contact needs a name")
-                cols = ", ".join(fields)
-                marks = ", ".join("?" for _ in fields)
-                cur = conn.execute(
-                    f"INSERT INTO contacts ({cols}, created_at, updated_at) VALUES ({marks}, ?, ?)",
-                    (*fields.values(), stamp, stamp),
-                )
-                contact_id = int(cur.lastrowid or 0)
-            else:
-                sets = "".join(f"{k} = ?, " for k in fields)
-                cur = conn.execute(f"UPDATE contacts SET {sets}updated_at = ? WHERE id = ?",
-                                   (*fields.values(), stamp, contact_id))
-                if cur.rowcount == 0:
-                    raise KeyError(contact_id)
-            conn.executemany(
-                "INSERT INTO contact_history (contact_id, event, at, created_at) VALUES (?, ?, ?, ?)",
-                [(contact_id, event, at, stamp) for event, at in events],
-            )
-        return contact_id
-
-    def contact_history(self, contact_id: int) -> list[dict[str, Any]]:
-        with self.connect() as conn:
-            rows = conn.execute(
-                "SELECT event, at, created_at FROM contact_history WHERE contact_id = ? ORDER BY id",
-                (contact_id,),
-            ).fetchall()
-        return [dict(r) for r in rows]
-
-    def save_swot(self, contact_id: int | None, payload: dict[str, Any]) -> int:
-        """Store one SWOT result (the `coach swot` JSON object) for a contact."""
-        import json
-
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO swots (contact_id, payload, created_at) VALUES (?, ?, ?)",
-                (contact_id, json.dumps(payload, ensure_ascii=False), now_iso()),
-            )
-            return int(cur.lastrowid or 0)
-
-    def swots(self, contact_id: int | None = None) -> list[dict[str, Any]]:
-        """SWOT results, oldest first, each as {id, contact_id, payload, created_at}."""
-        import json
-
-        with self.connect() as conn:
-            if contact_id is None:
-                rows = conn.execute("SELECT * FROM swots ORDER BY id").fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM swots WHERE contact_id = ? ORDER BY id", (contact_id,)
-                ).fetchall()
-        return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
-
-    def _file_interviews(self, conn: sqlite3.Connection, contact_id: int, notes: Sequence[str],
-                         held_at: str, stamp: str) -> None:
-        """Add each notes text as an interview of the contact unless it is already filed."""
-        known = {r["notes"] for r in conn.execute(
-            "SELECT notes FROM interviews WHERE contact_id = ?", (contact_id,)).fetchall()}
-        for text in dict.fromkeys(notes):
-            if text not in known:
-                conn.execute(
-                    "INSERT INTO interviews (contact_id, held_at, notes, created_at) VALUES (?, ?, ?, ?)",
-                    (contact_id, held_at, text, stamp))
-
-    def file_interviews(self, contact_id: int, notes: Sequence[str]) -> None:
-        """File several interviews' notes under a contact in one transaction (known ones skipped)."""
-        stamp = now_iso()
-        with self.transaction() as conn:
-            self._file_interviews(conn, contact_id, notes, stamp, stamp)
-
-    def save_thank_you(self, contact_id: int | None, notes: str, held_at: str, subject: str,
-                       body: str) -> int:
-        """File the notes as an interview of the contact (once) and keep the draft, in one
-        transaction; without a contact only the draft is kept."""
-        stamp = now_iso()
-        with self.transaction() as conn:
-            if contact_id is not None:
-                self._file_interviews(conn, contact_id, [notes], held_at, stamp)
-            cur = conn.execute(
-                "INSERT INTO drafts (contact_id, kind, subject, body, created_at) VALUES (?, ?, ?, ?, ?)",
-                (contact_id, "thank_you", subject, body, stamp))
-            return int(cur.lastrowid or 0)
-
-    # SWOT from notes: the interviews and their SWOT saved together ------------------
-    def save_swot_from_notes(
-        self, contact_id: int | None, notes: Sequence[str], payload: dict[str, Any],
-    ) -> int:
-        """File notes as interviews of a contact (skipping ones already saved) and the SWOT built
-        from them, in one transaction, so a failure leaves neither behind."""
-        import json
-
-        stamp = now_iso()
-        with self.transaction() as conn:
-            if contact_id is not None:
-                self._file_interviews(conn, contact_id, notes, stamp, stamp)
-            cur = conn.execute(
-                "INSERT INTO swots (contact_id, payload, created_at) VALUES (?, ?, ?)",
-                (contact_id, json.dumps(payload, ensure_ascii=False), stamp),
-            )
-            return int(cur.lastrowid or 0)

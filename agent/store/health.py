@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from agent.config import Settings
 from agent.errors import CoachError
-from agent.store.db import MIGRATIONS, connect_read_only
+from agent.store.db import LOCAL_USER_ID, MIGRATIONS, connect_read_only
 from agent.store.errors import folder_writable
 
 Status = Literal["ok", "warn", "problem"]
@@ -222,7 +222,7 @@ def rebuild_index(settings: Settings, encoder: Any) -> dict[str, Any]:
     missing_files: list[str] = []
     if salvaged:
         vectors.upsert("user_docs", [r["id"] for r in salvaged], [r["text"] for r in salvaged],
-                       [r["metadata"] for r in salvaged])
+                       [r["metadata"] for r in salvaged], owner=LOCAL_USER_ID)
     elif user_rows:
         db.forget_ingest("user_docs", encoder.name)
         present = [r["source"] for r in user_rows if Path(r["source"]).is_file()]

@@ -29,6 +29,21 @@ from agent.errors import CoachError, StorageError
 from agent.store.errors import INDEX, storage_error
 
 KINDS = ("guidance", "roles", "questions", "exemplars", "user_docs")
+# The one kind whose chunks belong to a user. They share one collection and carry `user_id`;
+# every read and write of it names the owner or is refused (see README, "Accounts", for the
+# measurement behind one filtered collection rather than one collection per user).
+OWNED = "user_docs"
+LOCAL_OWNER = 0  # the local user (agent.store.userdata.LOCAL_USER_ID)
+
+
+def owned_where(kind: str, owner: int | None, where: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """`where` narrowed to `owner`'s chunks for the owned kind; other kinds are shared."""
+    if kind != OWNED:
+        return where
+    if owner is None:
+        raise ValueError(f"{kind} is per user: name the owner")
+    mine = {"user_id": int(owner)}
+    return {"$and": [mine, where]} if where else mine
 
 
 @dataclass
@@ -123,17 +138,27 @@ class VectorStore:
             raise ValueError(f"unknown document kind: {kind}")
         if kind not in self._collections:
             with self.guarded():
-                self._collections[kind] = self.client.get_or_create_collection(
+                col = self.client.get_or_create_collection(
                     name=collection_name(kind, self.encoder.name),
                     embedding_function=None,
                     metadata={"hnsw:space": "cosine", "encoder": self.encoder.name},
                 )
+                if kind == OWNED:
+                    _claim_unowned(col)
+                self._collections[kind] = col
         return self._collections[kind]
 
     def upsert(
         self, kind: str, ids: Sequence[str], texts: Sequence[str],
-        metadatas: Sequence[dict[str, Any]], batch: int = 256,
+        metadatas: Sequence[dict[str, Any]], batch: int = 256, owner: int | None = None,
     ) -> None:
+        """Add or replace chunks. A user's chunk keeps the `user_id` its metadata has (a restored
+        backup) or gets `owner`; one with neither is refused, never stored ownerless."""
+        if kind == OWNED:
+            if owner is None and any("user_id" not in m for m in metadatas):
+                raise ValueError(f"{kind} is per user: name the owner")
+            metadatas = [{**m, "user_id": int(m["user_id"] if "user_id" in m else owner)}  # type: ignore[arg-type]
+                         for m in metadatas]
         col = self.collection(kind)
         for start in range(0, len(ids), batch):
             chunk = slice(start, start + batch)
@@ -144,10 +169,10 @@ class VectorStore:
                     metadatas=list(metadatas[chunk]), embeddings=vectors.tolist(),
                 )
 
-    def delete_source(self, kind: str, source: str) -> None:
+    def delete_source(self, kind: str, source: str, owner: int | None = None) -> None:
         col = self.collection(kind)
         with self.guarded():
-            col.delete(where={"source": source})
+            col.delete(where=owned_where(kind, owner, {"source": source}))
 
     def count(self, kind: str) -> int:
         col = self.collection(kind)
@@ -156,13 +181,16 @@ class VectorStore:
 
     def query(
         self, kind: str, text: str, k: int = 5, where: dict[str, Any] | None = None,
+        owner: int | None = None,
     ) -> list[Hit]:
         vector = self.encoder.encode([text])
-        return self.query_vector(kind, vector[0], k=k, where=where)
+        return self.query_vector(kind, vector[0], k=k, where=where, owner=owner)
 
     def query_vector(
         self, kind: str, vector: np.ndarray, k: int = 5, where: dict[str, Any] | None = None,
+        owner: int | None = None,
     ) -> list[Hit]:
+        where = owned_where(kind, owner, where)
         col = self.collection(kind)
         with self.guarded():
             total = col.count()
@@ -183,6 +211,12 @@ class VectorStore:
                             score=round(1.0 - float(dist), 4), metadata=meta))
         return hits
 
+    def documents(self, kind: str, owner: int | None = None) -> list[str]:
+        """Every chunk's text of `kind` (of `owner`'s, for the owned kind), for lexical statistics."""
+        col = self.collection(kind)
+        with self.guarded():
+            return list(col.get(where=owned_where(kind, owner), include=["documents"])["documents"] or [])
+
     def all_items(self, kind: str) -> tuple[list[str], np.ndarray, list[dict[str, Any]]]:
         """Every document with its stored vector, for in-memory nearest-neighbour classifiers."""
         col = self.collection(kind)
@@ -197,3 +231,14 @@ def open_vectors(settings: Settings, encoder: Encoder) -> VectorStore:
     """The index `settings` ask for: the `chroma` folder in the data folder, or the Chroma server
     of `COACH_CHROMA_URL`."""
     return VectorStore(settings.chroma_dir, encoder, url=settings.chroma_url)
+
+
+def _claim_unowned(col: Any, batch: int = 5_000) -> None:
+    """Chunks indexed before accounts carry no `user_id`: they are the local user's. Stamped once
+    (the next opening finds none to stamp), so a filtered query finds them."""
+    got = col.get(include=["metadatas"])
+    ids = [i for i, m in zip(got["ids"], got["metadatas"] or [], strict=True) if "user_id" not in (m or {})]
+    metas = [{**(m or {}), "user_id": LOCAL_OWNER}
+             for m in got["metadatas"] or [] if "user_id" not in (m or {})]
+    for start in range(0, len(ids), batch):
+        col.update(ids=ids[start:start + batch], metadatas=metas[start:start + batch])

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from agent.store.db import Database
+from agent.store.userdata import UserData
 
 
-def save_swot(db: Database, contact_id: int | None, notes: Sequence[str], payload: dict[str, Any]) -> int:
+def save_swot(db: UserData, contact_id: int | None, notes: Sequence[str], payload: dict[str, Any]) -> int:
     return db.save_swot_from_notes(contact_id, notes, payload)

@@ -6,11 +6,11 @@ in the same transaction as the draft, so the dashboard and the SWOT tab can find
 
 from __future__ import annotations
 
-from agent.store.db import Database
+from agent.store.userdata import UserData
 from agent.thankyou.state import ThankYouDraft, ThankYouRequest
 
 
-def save_thank_you(db: Database, request: ThankYouRequest, draft: ThankYouDraft,
+def save_thank_you(db: UserData, request: ThankYouRequest, draft: ThankYouDraft,
                    contact_id: int | None = None) -> int:
     held_at = request.interview_time.isoformat(timespec="seconds")
     return db.save_thank_you(contact_id, request.notes, held_at, draft.subject, draft.body)

@@ -98,7 +98,8 @@ def _not_zombie(pid: int) -> bool:
 
 
 def start_app(data_dir: Path, workdir: Path, *, model_url: str | None = None,
-              extra_env: dict[str, str] | None = None, port: int | None = None) -> Proc:
+              extra_env: dict[str, str] | None = None, port: int | None = None,
+              args: tuple[str, ...] = ()) -> Proc:
     """`coach ui` on a free loopback port; with `model_url` it talks to that server instead of
     starting the embedded one."""
     port = port or free_port()
@@ -107,7 +108,7 @@ def start_app(data_dir: Path, workdir: Path, *, model_url: str | None = None,
         env["OPENAI_BASE_URL"] = model_url
     log = workdir / f"ui-{port}-{int(time.time() * 1000)}.log"
     with log.open("wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "ui", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "ui", "--port", str(port), *args],
                                 env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
     app = Proc(proc, f"http://127.0.0.1:{port}", log)
     try:

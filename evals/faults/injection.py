@@ -358,7 +358,7 @@ class Runner:
 
             def work(d: Deps, item: dict[str, str] = item) -> list[Any]:
                 # Stored directly, as notes saved before the fields refused instructions would be.
-                cid = d.db.save_contact(None, {"name": "Priya Natarajan", "role": "Service designer",
+                cid = d.mine.save_contact(None, {"name": "Priya Natarajan", "role": "Service designer",
                                                "notes": item["text"][:4000], "bio": carrier(item)},
                                         [("created", "2025-05-12T09:00:00+00:00")])
                 return [self._mock(d, contact_id=cid)]

@@ -63,7 +63,7 @@ def refused_by_ui(db: Path) -> list[str]:
             problems.append(f"contact #{c['id']}: empty name")
         if c["status"] not in STATUSES:
             problems.append(f"contact #{c['id']}: unknown status {c['status']!r}")
-    for p in rows(db, "SELECT * FROM profile"):
+    for p in rows(db, "SELECT * FROM profiles"):
         if len(p["name"]) > 80 or len(p["background"]) > 600 or len(p["goal"]) > 300:
             problems.append("profile: a field over its limit")
     for q in rows(db, "SELECT * FROM question_lists"):

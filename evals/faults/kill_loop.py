@@ -235,7 +235,7 @@ def run_round(data_dir: Path, workdir: Path, kind: str, mode: str, index: int, r
     if kind == "swot":  # saved before the start, so the page's contact list offers it
         from agent.store.db import Database
 
-        contact_id = Database(data_dir / "coach.sqlite3").save_contact(
+        contact_id = Database(data_dir / "coach.sqlite3").local_user().save_contact(
             None, {"name": f"SWOT contact {index}", "role": "Nurse", "status": "done"},
             [("created", "2025-05-12T09:00:00+00:00")])
     app = start_app(data_dir, workdir, model_url=model_url)

@@ -46,12 +46,12 @@ def test_two_sessions_do_not_see_each_others_unsaved_input(  # type: ignore[no-u
         assert field(b, "contact-form-company").input_value() == ""
         assert field(b, "contact-form-notes").input_value() == ""
         assert field(a, "contact-form-name").input_value() == "Dana Ruiz"
-        assert deps.db.list_contacts() == []
+        assert deps.mine.list_contacts() == []
 
         a.locator("#contact-save").click()
         a.wait_for_function(
             "() => document.querySelector('#contact-form-status')?.innerText.includes('Added')")
-        assert [c["name"] for c in deps.db.list_contacts()] == ["Dana Ruiz"]
+        assert [c["name"] for c in deps.mine.list_contacts()] == ["Dana Ruiz"]
         assert field(b, "contact-form-name").input_value() == ""
         b.reload()
         open_contacts(b, url)
@@ -65,10 +65,10 @@ def test_two_sessions_do_not_see_each_others_unsaved_input(  # type: ignore[no-u
 def test_contact_page_one_click_thank_you_with_the_embedded_model(  # type: ignore[no-untyped-def]
         indexed_settings, encoder, serve_app, browser_page) -> None:
     deps = Deps(indexed_settings, encoder_override=encoder)
-    cid = deps.db.save_contact(None, {"name": "Dana Ruiz", "role": "UX researcher",
+    cid = deps.mine.save_contact(None, {"name": "Dana Ruiz", "role": "UX researcher",
                                       "company": "Fernwood Health", "status": "done",
                                       "interview_at": "2025-05-12T15:00:00+00:00"})
-    deps.db.add_interview(cid, NOTES, held_at="2025-05-12T15:00:00+00:00")
+    deps.mine.add_interview(cid, NOTES, held_at="2025-05-12T15:00:00+00:00")
     url = serve_app(deps)
     page = browser_page
     open_contacts(page, url)
@@ -94,4 +94,4 @@ def test_contact_page_one_click_thank_you_with_the_embedded_model(  # type: igno
                         ).count() >= 1
     field(page, "thankyou-draft").fill(draft + "\nP.S. edited")
     assert field(page, "thankyou-draft").input_value().endswith("P.S. edited")
-    assert [d["kind"] for d in deps.db.drafts(cid)] == ["thank_you"]
+    assert [d["kind"] for d in deps.mine.drafts(cid)] == ["thank_you"]

@@ -65,7 +65,7 @@ def test_editing_a_question_into_a_job_request_turns_it_red(  # type: ignore[no-
         "() => document.querySelector('#q-save-status')?.innerText.includes('Saved')",
         timeout=60_000,
     )
-    contact = next(c for c in deps.db.list_contacts() if c["name"] == "Priya Shah")
-    saved = deps.db.get_question_list(contact["id"])
+    contact = next(c for c in deps.mine.list_contacts() if c["name"] == "Priya Shah")
+    saved = deps.mine.get_question_list(contact["id"])
     assert saved[0]["text"] == rewrite
     assert [q["priority"] for q in saved] == list(range(1, len(saved) + 1))

@@ -17,8 +17,8 @@ from evals.faults.app import Proc, set_mode
 from tests.faults.conftest import cli, one_json, one_line_error
 from tests.unit.thankyou_notes import ADVICE_CONTACT, ADVICE_NOTES
 
-TABLES = ("contacts", "contact_history", "question_lists", "drafts", "interviews", "swots", "profile",
-          "ingest_manifest")
+TABLES = ("contacts", "contact_history", "question_lists", "drafts", "interviews", "swots", "profiles",
+          "users", "ingest_manifest")
 
 
 def rows(folder: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]

@@ -65,8 +65,8 @@ def test_killed_mid_stream_outreach_thank_you_and_mock_turn(real_deps: Deps) -> 
     draft = events[-1]["draft"]
     assert draft.body and draft.phrasing["interest"] == "template"
     assert draft.notice and "did not answer" in draft.notice
-    save_outreach(deps.db, draft)
-    assert [d["body"] for d in deps.db.drafts()] == [draft.body]  # the fallback draft is saved whole
+    save_outreach(deps.mine, draft)
+    assert [d["body"] for d in deps.mine.drafts()] == [draft.body]  # the fallback draft is saved whole
 
     # The next request finds the server dead and starts it again before asking.
     note_events = kill_server_at_first(

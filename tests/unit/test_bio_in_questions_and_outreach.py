@@ -93,14 +93,14 @@ def test_cli_takes_the_bio_and_keeps_it_on_the_contact(run_cli, deps, fake_llm, 
     fake_llm.default = INTEREST
     bio = tmp_path / "tomas.txt"
     bio.write_text(BIO, encoding="utf-8")
-    cid = str(contacts.add_contact(deps.db, contacts.ContactChange(fields=contacts.ContactFields(
+    cid = str(contacts.add_contact(deps.mine, contacts.ContactChange(fields=contacts.ContactFields(
         name="Tomás Reyes", role="Hydrologist"))))
     code, out, err = run_cli("questions", "--contact-id", cid, "--bio", str(bio), "--template-only",
                              "--json")
     assert code == 0, err
     texts = [q["text"] for q in json.loads(out)["questions"]]
     assert texts[0].startswith("You spent six years")
-    assert "six years" in (deps.db.get_contact(int(cid))["bio"] or "")
+    assert "six years" in (deps.mine.get_contact(int(cid))["bio"] or "")
     code, out, err = run_cli("outreach", "--contact-id", cid, "--my-name", "Ana", "--json")
     assert code == 0, err
     assert "I read that you" in json.loads(out)["body"]

@@ -21,7 +21,7 @@ def test_outreach_json_contract(run_cli, fake_llm: FakeChatModel, deps: Deps) ->
     assert payload["subject"] == "Referred by Lisa Grant"
     assert {c["rule"] for c in payload["checks"]} >= {"length", "no_job_words", "time_ask"}
     assert all(set(c) == {"rule", "passed", "detail"} for c in payload["checks"])
-    assert len(deps.db.drafts()) == 1
+    assert len(deps.mine.drafts()) == 1
 
 
 def test_search_json_contract(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_bad_input_is_one_line_exit_2_and_saves_nothing(run_cli, deps: Deps, arg
     assert out == ""
     assert err.count("\n") == 1 and needle in err
     assert "Traceback" not in err
-    assert deps.db.drafts() == []
+    assert deps.mine.drafts() == []
 
 
 def test_missing_model_file_is_one_line_exit_2(  # type: ignore[no-untyped-def]

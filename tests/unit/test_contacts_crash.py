@@ -28,7 +28,7 @@ WRITER = textwrap.dedent("""
     i = 0
     while True:
         i += 1
-        cid = db.save_contact(None, {"name": f"Contact {i}", "status": "requested",
+        cid = db.local_user().save_contact(None, {"name": f"Contact {i}", "status": "requested",
                                      "requested_at": "2025-05-12T09:00:00+00:00",
                                      "notes": "x" * 2000},
                               [("created", "2025-05-12T09:00:00+00:00"),
@@ -68,11 +68,11 @@ def test_sigkill_mid_save_keeps_every_committed_contact(tmp_path: Path, kill_aft
     db = Database(path)
     with db.connect() as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    stored = {c["id"]: c for c in db.list_contacts()}
+    stored = {c["id"]: c for c in db.local_user().list_contacts()}
     missing = [cid for cid in committed if cid not in stored]
     assert not missing
     for cid in committed:
         assert stored[cid]["name"] == f"Contact {cid}"
-        assert [h["event"] for h in db.contact_history(cid)] == ["created", "status:requested"]
+        assert [h["event"] for h in db.local_user().contact_history(cid)] == ["created", "status:requested"]
     for cid, contact in stored.items():  # nothing half-saved: every row has its history too
-        assert len(db.contact_history(cid)) == 2, contact["name"]
+        assert len(db.local_user().contact_history(cid)) == 2, contact["name"]

@@ -14,42 +14,42 @@ from agent.contacts import service
 from agent.contacts.export import to_csv, to_markdown
 from agent.contacts.service import ContactChange, ContactFields
 from agent.errors import InputError
-from agent.store.db import MIGRATIONS, Database
+from agent.store.db import MIGRATIONS, Database, UserData
 
 TZ = timezone(timedelta(hours=2))
 NOW = datetime(2025, 5, 12, 9, 0, tzinfo=TZ)  # a Monday
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return Database(tmp_path / "coach.sqlite3")
+def db(tmp_path: Path) -> UserData:
+    return Database(tmp_path / "coach.sqlite3").local_user()
 
 
-def add(db: Database, name: str = "Dana Ruiz", **kw: object) -> int:
+def add(db: UserData, name: str = "Dana Ruiz", **kw: object) -> int:
     fields = ContactFields(name=name, role=kw.pop("role", "UX researcher"),  # type: ignore[arg-type]
                            company=kw.pop("company", "Fernwood Health"))  # type: ignore[arg-type]
     return service.add_contact(db, ContactChange(fields=fields, **kw), now=NOW)  # type: ignore[arg-type]
 
 
-def test_schema_is_migrated_to_the_latest_version(db: Database) -> None:
-    with db.connect() as conn:
+def test_schema_is_migrated_to_the_latest_version(db: UserData) -> None:
+    with db.db.connect() as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_contact_round_trip_survives_reopening(db: Database, tmp_path: Path) -> None:
+def test_contact_round_trip_survives_reopening(db: UserData, tmp_path: Path) -> None:
     cid = service.add_contact(db, ContactChange(fields=ContactFields(
         name="  Dana   Ruiz ", role="Senior UX researcher", company="Fernwood Health",
         connection="Lisa Grant", notes="Met at the\nmeetup.",
     )), now=NOW)
-    again = Database(tmp_path / "coach.sqlite3").get_contact(cid)
+    again = Database(tmp_path / "coach.sqlite3").local_user().get_contact(cid)
     assert again is not None
     assert (again["name"], again["role"], again["company"], again["connection"], again["notes"],
             again["status"]) == ("Dana Ruiz", "Senior UX researcher", "Fernwood Health",
                                  "Lisa Grant", "Met at the\nmeetup.", "to_contact")
 
 
-def test_status_transitions_record_timestamps_and_history(db: Database) -> None:
+def test_status_transitions_record_timestamps_and_history(db: UserData) -> None:
     cid = add(db)
     service.update_contact(db, cid, ContactChange(status="requested"), now=NOW)
     replied = NOW + timedelta(days=2)
@@ -69,7 +69,7 @@ def test_status_transitions_record_timestamps_and_history(db: Database) -> None:
     assert summary["responsiveness"] == "booster"
 
 
-def test_invalid_status_is_an_input_error_and_saves_nothing(db: Database) -> None:
+def test_invalid_status_is_an_input_error_and_saves_nothing(db: UserData) -> None:
     cid = add(db)
     with pytest.raises(InputError, match="unknown status"):
         service.update_contact(db, cid, ContactChange(fields=ContactFields(role="PM"), status="ghosted"))
@@ -78,7 +78,7 @@ def test_invalid_status_is_an_input_error_and_saves_nothing(db: Database) -> Non
         service.update_contact(db, 999, ContactChange(status="done"))
 
 
-def test_a_new_request_restarts_3b7(db: Database) -> None:
+def test_a_new_request_restarts_3b7(db: UserData) -> None:
     cid = add(db, status="requested")
     service.update_contact(db, cid, ContactChange(markers=["follow_up_sent"]), now=NOW)
     service.update_contact(db, cid, ContactChange(status="to_contact"), now=NOW)
@@ -88,14 +88,14 @@ def test_a_new_request_restarts_3b7(db: Database) -> None:
     assert kinds == ["second_contact", "follow_up"]
 
 
-def test_intro_to_implies_an_offered_introduction(db: Database) -> None:
+def test_intro_to_implies_an_offered_introduction(db: UserData) -> None:
     cid = add(db, status="done")
     c = service.update_contact(db, cid, ContactChange(fields=ContactFields(intro_to="Kenji Watanabe")),
                                now=NOW)
     assert c["intro_offered_at"] == NOW.isoformat() and c["intro_to"] == "Kenji Watanabe"
 
 
-def test_contact_page_collects_questions_drafts_interviews_and_swots(db: Database) -> None:
+def test_contact_page_collects_questions_drafts_interviews_and_swots(db: UserData) -> None:
     cid = add(db, status="done")
     other = add(db, name="Raj Malhotra")
     db.save_question_list(cid, [{"text": "How did you get into research?", "priority": 1}])
@@ -111,7 +111,7 @@ def test_contact_page_collects_questions_drafts_interviews_and_swots(db: Databas
     assert page["next_follow_up"]["kind"] == "thank_you"
 
 
-def test_swots_round_trip_per_contact(db: Database) -> None:
+def test_swots_round_trip_per_contact(db: UserData) -> None:
     a, b = add(db), add(db, name="Raj")
     db.save_swot(a, {"opportunities": [], "note": "ünïcode ✓"})
     db.save_swot(None, {"threats": []})
@@ -120,27 +120,27 @@ def test_swots_round_trip_per_contact(db: Database) -> None:
     assert len(db.swots()) == 2
 
 
-def test_deleting_a_contact_cascades(db: Database) -> None:
+def test_deleting_a_contact_cascades(db: UserData) -> None:
     cid = add(db)
     db.save_swot(cid, {"x": 1})
-    with db.transaction() as conn:
+    with db.db.transaction() as conn:
         conn.execute("DELETE FROM contacts WHERE id = ?", (cid,))
     assert db.swots(cid) == [] and db.contact_history(cid) == []
 
 
-def test_save_contact_rejects_unknown_columns(db: Database) -> None:
+def test_save_contact_rejects_unknown_columns(db: UserData) -> None:
     with pytest.raises(ValueError, match="unknown contact fields"):
         db.save_contact(None, {"name": "x", "salary": "1"})
 
 
-def test_save_is_one_transaction(db: Database) -> None:
+def test_save_is_one_transaction(db: UserData) -> None:
     """A failing history insert rolls back the contact row written in the same save."""
     with pytest.raises(sqlite3.IntegrityError):
         db.save_contact(None, {"name": "Half"}, [("created", None)])  # type: ignore[list-item]
     assert db.list_contacts() == []
 
 
-def test_export_csv_and_markdown(db: Database) -> None:
+def test_export_csv_and_markdown(db: UserData) -> None:
     add(db, name="Dana Ruiz", status="requested")
     cid = add(db, name="=HYPERLINK(\"http://x\")", company="A | B")
     db.update_contact(cid, notes="line one\nline two")

@@ -46,14 +46,14 @@ def test_form_errors_are_visible_lines_and_save_nothing(deps: Deps) -> None:
     assert message.startswith("⚠️") and cid is None
     message, cid = tab.save_contact(deps, None, "Ana", "", "", "", "to_contact", "", "next week", "")
     assert message.startswith("⚠️") and "Interview time" in message
-    assert deps.db.list_contacts() == []
+    assert deps.mine.list_contacts() == []
     assert tab.record_marker(deps, None, "follow_up_sent").startswith("⚠️")
 
 
 def test_contact_page_shows_everything_known(deps: Deps) -> None:
     _, cid = tab.save_contact(deps, None, "Dana Ruiz", "", "Fernwood", "", "done", "", "", "Kenji")
-    deps.db.save_question_list(cid, [{"text": "What surprised you most about research?"}])
-    deps.db.save_swot(cid, {"strengths": [{"text": "a"}], "threats": []})
+    deps.mine.save_question_list(cid, [{"text": "What surprised you most about research?"}])
+    deps.mine.save_swot(cid, {"strengths": [{"text": "a"}], "threats": []})
     page = tab.page_markdown(deps, cid)
     for needle in ("## Dana Ruiz", "booster", "thank-you note", "What surprised you most",
                    "strengths 1", "Kenji"):
@@ -64,7 +64,7 @@ def test_contact_page_shows_everything_known(deps: Deps) -> None:
 
 def test_one_click_thank_you_from_the_contact_page(deps: Deps, fake_llm: FakeChatModel) -> None:
     fake_llm.outcomes = [ModelError("down")]
-    deps.db.save_profile("Sam Lee", "", "")  # the note is signed with the profile's name
+    deps.mine.save_profile("Sam Lee", "", "")  # the note is signed with the profile's name
     _, cid = tab.save_contact(deps, None, "Dana Ruiz", "UX researcher", "Fernwood Health", "",
                               "done", "", "2025-05-12T15:00:00+00:00", "")
     outputs = list(tab.draft_thank_you(deps, cid, NOTES))
@@ -73,13 +73,13 @@ def test_one_click_thank_you_from_the_contact_page(deps: Deps, fake_llm: FakeCha
     assert "✅" in checks and "❌" not in checks
     assert "Send by 2025-05-13 15:00" in status
     assert draft.rstrip().endswith("Sam Lee")
-    assert [d["kind"] for d in deps.db.drafts(cid)] == ["thank_you"]
-    assert deps.db.interviews(cid)[0]["notes"] == NOTES
+    assert [d["kind"] for d in deps.mine.drafts(cid)] == ["thank_you"]
+    assert deps.mine.interviews(cid)[0]["notes"] == NOTES
     assert tab.latest_notes(deps, cid) == NOTES
 
     fake_llm.default = json.dumps({"sentence": "no"})
     list(tab.draft_thank_you(deps, cid, NOTES))
-    assert len(deps.db.interviews(cid)) == 1  # the same notes are not filed twice
+    assert len(deps.mine.interviews(cid)) == 1  # the same notes are not filed twice
 
 
 def test_thank_you_needs_a_contact_and_real_notes(deps: Deps, fake_llm: FakeChatModel) -> None:

@@ -65,7 +65,7 @@ def fill(deps: Deps, tmp_path: Path) -> Path:
     """Contacts, a draft, a SWOT with its interview, a rehearsal checkpoint, a user document."""
     from agent.mock.graph import open_checkpointer
 
-    db = deps.db
+    db = deps.mine
     cid = db.save_contact(None, {"name": "Dana Ruiz", "role": "UX researcher"},
                           [("created", "2025-05-12T09:00:00+00:00")])
     db.save_draft("outreach", "Hello", "Dear Dana, ...", cid)
@@ -77,7 +77,7 @@ def fill(deps: Deps, tmp_path: Path) -> Path:
                     "VALUES ('mock-abc', '', 'c1')")
     doc = tmp_path / "mentor.md"
     doc.write_text("## Advice\n\nBring three accessibility case studies to every portfolio review.\n")
-    ingest(deps.vectors, db, [doc])
+    ingest(deps.vectors, deps.db, [doc])
     return doc
 
 
@@ -102,7 +102,7 @@ def test_backup_and_restore_round_trip(deps: Deps, tmp_path: Path, encoder) -> N
     assert {"manifest.json", "coach.sqlite3", "checkpoints.sqlite3", "user_docs.jsonl"} <= set(
         zipfile.ZipFile(archive).namelist())
 
-    deps.db.save_contact(None, {"name": "Added later"}, [("created", "2025-05-13T09:00:00+00:00")])
+    deps.mine.save_contact(None, {"name": "Added later"}, [("created", "2025-05-13T09:00:00+00:00")])
     doc.unlink()  # the original document is gone; the backup still has its text
     target = deps.settings.model_copy(update={"data_dir": tmp_path / "elsewhere"})
     shutil.copytree(deps.settings.data_dir, target.data_dir)
@@ -110,7 +110,7 @@ def test_backup_and_restore_round_trip(deps: Deps, tmp_path: Path, encoder) -> N
     assert snapshot(target) == before
     assert restored.user_doc_chunks == 1 and restored.safety_copy is not None
     assert (Path(restored.safety_copy) / "coach.sqlite3").exists()  # what the restore replaced
-    hits = fresh_vectors(target, encoder).query("user_docs", "accessibility case studies", k=1)
+    hits = fresh_vectors(target, encoder).query("user_docs", "accessibility case studies", k=1, owner=0)
     assert "accessibility case studies" in hits[0].text
 
 
@@ -149,7 +149,7 @@ def test_a_tampered_or_foreign_archive_is_refused_before_anything_changes(deps: 
 def test_backup_cli_refuses_to_overwrite_and_restore_cli_is_one_line(  # type: ignore[no-untyped-def]
         run_cli, deps: Deps, tmp_path: Path) -> None:
     archive = tmp_path / "b.zip"
-    deps.db.save_profile("Sam", "", "")
+    deps.mine.save_profile("Sam", "", "")
     data = ["--data-dir", str(deps.settings.data_dir)]
     code, out, _ = run_cli(*data, "backup", str(archive), "--json")
     assert code == 0 and json.loads(out)["path"] == str(archive)

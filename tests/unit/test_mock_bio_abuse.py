@@ -50,4 +50,4 @@ def test_start_takes_malformed_values_as_a_visible_line(ui_deps, values) -> None
         assert values[5] is None and chat == []
     else:
         assert chat == [] and "⚠️" in status
-    assert ui_deps.db.list_contacts() == []
+    assert ui_deps.mine.list_contacts() == []

@@ -119,7 +119,7 @@ def test_bio_objective_and_style_reach_the_contact_and_the_feedback(run_cli, fak
     bio = tmp_path / "ana.txt"
     bio.write_text("Ana Ruiz moved into UX research in 2020 after six years teaching science.\n",
                    encoding="utf-8")
-    cid = deps.db.add_contact("Ana Ruiz", role="UX researcher")
+    cid = deps.mine.add_contact("Ana Ruiz", role="UX researcher")
     code, out, err = run_cli("mock", "--contact-id", str(cid), "--bio", str(bio), "--style", "busy",
                              "--objective", "how teachers move into UX research",
                              "--script", script_file(tmp_path, [SCRIPT[0], SCRIPT[3]]), "--json")
@@ -130,7 +130,7 @@ def test_bio_objective_and_style_reach_the_contact_and_the_feedback(run_cli, fak
     assert {"text", "source"} <= set(first["facts"][0]) and first["facts"][0]["source"] == "bio"
     assert 0 < payload["feedback"]["talk_share"] < 1
     assert payload["feedback"]["objective"]["met"] in ("yes", "partly")
-    assert deps.db.get_contact(cid)["bio"].startswith("Ana Ruiz moved into UX research")
+    assert deps.mine.get_contact(cid)["bio"].startswith("Ana Ruiz moved into UX research")
 
 
 @pytest.mark.parametrize(("content", "needle"), [

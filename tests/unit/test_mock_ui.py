@@ -21,8 +21,8 @@ def ui_deps(deps):  # type: ignore[no-untyped-def]
 
 
 def test_contact_prefill_shows_the_saved_question_list_in_priority_order(ui_deps) -> None:  # type: ignore[no-untyped-def]
-    cid = ui_deps.db.add_contact("Dana Park", role="UX researcher", company="Fernwood")
-    ui_deps.db.save_question_list(cid, [{"text": "What is hard?", "priority": 2},
+    cid = ui_deps.mine.add_contact("Dana Park", role="UX researcher", company="Fernwood")
+    ui_deps.mine.save_question_list(cid, [{"text": "What is hard?", "priority": 2},
                                         {"text": "How did you start?", "priority": 1}])
     assert ("Dana Park — UX researcher", str(cid)) in tab.contact_choices(ui_deps)
     name, role, company, questions, bio = tab.prefill(ui_deps, str(cid))
@@ -83,13 +83,13 @@ def test_tab_builds_inside_the_app(ui_deps) -> None:  # type: ignore[no-untyped-
 
 def test_what_you_know_is_saved_on_the_contact_and_answered_from(ui_deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
     fake_llm.default = FactWords()
-    cid = ui_deps.db.add_contact("Priya Raman", role="Data analyst", company="St. Mary's Hospital")
+    cid = ui_deps.mine.add_contact("Priya Raman", role="Data analyst", company="St. Mary's Hospital")
     bio = "Priya joined St. Mary's Hospital in 2019 after four years as a lab technician."
     thread, _, _, status, _ = tab.start_handler(
         ui_deps, str(cid), "Priya Raman", "Data analyst", "St. Mary's Hospital", 20, bio,
         "how people move from the lab into analytics", "busy")
     assert thread.startswith("mock-") and "⚠️" not in status
-    assert ui_deps.db.get_contact(cid)["bio"] == bio
+    assert ui_deps.mine.get_contact(cid)["bio"] == bio
     assert tab.prefill(ui_deps, str(cid))[4] == bio
     steps = list(tab.send_handler(ui_deps, thread, "How did you end up in analytics?", []))
     reply = steps[-1][0][-1]["content"]

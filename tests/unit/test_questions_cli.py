@@ -60,4 +60,4 @@ def test_bad_input_is_one_line_and_exit_2(run_cli, argv, stdin, needle, deps) ->
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and needle in err
-    assert deps.db.list_contacts() == []
+    assert deps.mine.list_contacts() == []

@@ -63,10 +63,10 @@ def test_save_to_a_new_contact_then_load(deps) -> None:  # type: ignore[no-untyp
     rows = [*rows, tab.new_row()]
     message, contact_id = tab.save(deps, rows, None, "Ana Ruiz", "Registered Nurse", "")
     assert contact_id is not None and "1 still flagged" in message
-    saved = deps.db.get_question_list(contact_id)
+    saved = deps.mine.get_question_list(contact_id)
     assert len(saved) == len(rows) - 1
     assert saved[0]["text"] == "Do you have kids?" and saved[0]["screen"] == "flag"
-    assert deps.db.get_contact(contact_id)["role"] == "Registered Nurse"
+    assert deps.mine.get_contact(contact_id)["role"] == "Registered Nurse"
     loaded, line = tab.load(deps, contact_id, "Registered Nurse")
     assert [r["text"] for r in loaded] == [q["text"] for q in saved] and "Loaded" in line
     assert loaded[0]["verdict"] == "flag"
@@ -76,7 +76,7 @@ def test_save_needs_questions_and_a_contact(deps) -> None:  # type: ignore[no-un
     assert "no questions" in tab.save(deps, [tab.new_row()], None, "Ana", "", "")[0]
     assert "Pick a contact" in tab.save(deps, prepared(deps), None, "", "", "")[0]
     assert "No contact" in tab.save(deps, prepared(deps), 999, "", "", "")[0]
-    assert deps.db.list_contacts() == []
+    assert deps.mine.list_contacts() == []
 
 
 def test_tab_builds(deps) -> None:  # type: ignore[no-untyped-def]

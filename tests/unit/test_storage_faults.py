@@ -18,7 +18,7 @@ from tests.conftest import make_settings
 
 
 def contact(db: Database, name: str) -> int:
-    return db.save_contact(None, {"name": name, "notes": "x" * 3000},
+    return db.local_user().save_contact(None, {"name": name, "notes": "x" * 3000},
                            [("created", "2025-05-12T09:00:00+00:00")])
 
 
@@ -66,10 +66,10 @@ def test_a_full_disk_mid_save_keeps_nothing_of_that_save(tmp_path: Path, monkeyp
         for i in range(50):
             contact(db, f"Filler {i}")
     monkeypatch.undo()
-    names = [c["name"] for c in db.list_contacts()]
+    names = [c["name"] for c in db.local_user().list_contacts()]
     assert names[0] == "Before"
-    for c in db.list_contacts():  # every kept contact has its history: no half saves
-        assert db.contact_history(c["id"])
+    for c in db.local_user().list_contacts():  # every kept contact has its history: no half saves
+        assert db.local_user().contact_history(c["id"])
     with db.connect() as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -78,13 +78,13 @@ def test_a_read_only_database_reads_and_refuses_every_write(tmp_path: Path) -> N
     db = Database(tmp_path / "coach.sqlite3")
     contact(db, "Dana Ruiz")
     db.read_only = True  # what Database() chooses when the folder cannot be written
-    assert [c["name"] for c in db.list_contacts()] == ["Dana Ruiz"]
+    assert [c["name"] for c in db.local_user().list_contacts()] == ["Dana Ruiz"]
     with pytest.raises(StorageError, match="read-only"):
         contact(db, "Someone else")
     with pytest.raises(StorageError, match="read-only"):
-        db.save_profile("Sam", "", "")
+        db.local_user().save_profile("Sam", "", "")
     db.read_only = False
-    assert [c["name"] for c in db.list_contacts()] == ["Dana Ruiz"]
+    assert [c["name"] for c in db.local_user().list_contacts()] == ["Dana Ruiz"]
 
 
 def test_a_read_only_folder_falls_back_to_reading(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -102,7 +102,7 @@ def test_a_read_only_folder_falls_back_to_reading(tmp_path: Path, monkeypatch) -
     monkeypatch.setattr(db_module.Database, "_sqlite_connect", read_only_mount)
     monkeypatch.setattr(db_module, "folder_writable", lambda folder: False)
     db = Database(path)
-    assert db.read_only and [c["name"] for c in db.list_contacts()] == ["Dana Ruiz"]
+    assert db.read_only and [c["name"] for c in db.local_user().list_contacts()] == ["Dana Ruiz"]
     with pytest.raises(StorageError, match="read-only"):
         contact(db, "Nobody")
 
@@ -118,8 +118,8 @@ def test_constraint_errors_keep_their_type(tmp_path: Path) -> None:
     """Only file and folder failures become StorageError; a bug must still look like one."""
     db = Database(tmp_path / "coach.sqlite3")
     with pytest.raises(sqlite3.IntegrityError):
-        db.save_contact(None, {"name": "X"}, [("created", None)])  # type: ignore[list-item]
-    assert db.list_contacts() == []
+        db.local_user().save_contact(None, {"name": "X"}, [("created", None)])  # type: ignore[list-item]
+    assert db.local_user().list_contacts() == []
 
 
 def test_a_damaged_checkpoint_file_is_a_storage_error(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_json_contract_and_saved_result(run_cli, notes, deps: Deps) -> None:  # 
     assert all({"topic", "claims"} <= set(c) for c in payload["conflicts"])
     assert {c["name"] for c in payload["suggested_contacts"]} == {"Maria Lopez"}
     assert payload["sources"] == ["priya.txt", "tom.txt"]
-    assert [s["payload"] for s in deps.db.swots()] == [payload]
+    assert [s["payload"] for s in deps.mine.swots()] == [payload]
     assert len(deps.llm.calls) == 1 and payload["summaries"] == {}  # type: ignore[attr-defined]
 
 
@@ -64,12 +64,12 @@ def test_human_output_is_markdown_with_evidence(run_cli, notes) -> None:  # type
 
 
 def test_contact_id_files_the_interviews_once(run_cli, notes, deps: Deps) -> None:  # type: ignore[no-untyped-def]
-    contact = deps.db.add_contact("Priya Shah", role="Data analyst")
+    contact = deps.mine.add_contact("Priya Shah", role="Data analyst")
     for _ in range(2):
         code, _, err = run_cli("swot", notes[0], "--contact-id", str(contact), "--no-summary", "--json")
         assert code == 0, err
-    assert [i["notes"] for i in deps.db.interviews(contact)] == [NOTES_A]
-    assert len(deps.db.swots(contact)) == 2
+    assert [i["notes"] for i in deps.mine.interviews(contact)] == [NOTES_A]
+    assert len(deps.mine.swots(contact)) == 2
 
 
 def bad_file(tmp_path: Path, kind: str) -> list[str]:
@@ -114,10 +114,10 @@ def test_bad_notes_are_one_line_exit_2_and_nothing_saved(  # type: ignore[no-unt
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and needle in err and "Traceback" not in err
-    assert deps.db.swots() == [] and deps.db.interviews() == []
+    assert deps.mine.swots() == [] and deps.mine.interviews() == []
 
 
 def test_unknown_contact_is_exit_2(run_cli, notes, deps: Deps) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run_cli("swot", notes[0], "--contact-id", "41", "--json")
     assert (code, out) == (2, "") and "no contact with id 41" in err
-    assert deps.db.swots() == []
+    assert deps.mine.swots() == []

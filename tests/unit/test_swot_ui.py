@@ -31,9 +31,9 @@ def test_pasted_interviews_split_on_dashes_and_are_cited_in_order(deps: Deps) ->
 
 
 def test_picked_interviews_are_cited_by_date(deps: Deps) -> None:
-    contact = deps.db.add_contact("Jo Park", role="Nurse educator")
-    first = deps.db.add_interview(contact, ONE, held_at="2025-05-12T10:00:00+00:00")
-    deps.db.add_interview(contact, TWO, held_at="2025-05-20T10:00:00+00:00")
+    contact = deps.mine.add_contact("Jo Park", role="Nurse educator")
+    first = deps.mine.add_interview(contact, ONE, held_at="2025-05-12T10:00:00+00:00")
+    deps.mine.add_interview(contact, TWO, held_at="2025-05-20T10:00:00+00:00")
     labels = [label for label, _ in tab.interview_choices(deps, contact)]
     assert labels[0].startswith("2025-05-12: Call with Jo Park")
     notes = tab.gather_notes(deps, contact, [first], "Extra note from a chat.")
@@ -59,7 +59,7 @@ def test_build_shows_quadrants_with_evidence_and_steps(deps: Deps) -> None:
     assert "world-class" not in strengths
     assert "&lt;!-- assistant" in people and "<!--" not in people
     assert payload["sources"] == ["Interview 1", "Interview 2"]
-    assert len(deps.db.swots()) == 1
+    assert len(deps.mine.swots()) == 1
     assert any("Reading the notes" in o[0] for o in outputs[:-1])
 
 
@@ -79,18 +79,18 @@ def test_export_marks_ticked_steps_done(deps: Deps) -> None:
 
 def test_save_pasted_notes_to_a_contact_once(deps: Deps) -> None:
     assert tab.save_pasted(deps, None, ONE)[0].startswith("⚠️")
-    contact = deps.db.add_contact("Jo Park")
+    contact = deps.mine.add_contact("Jo Park")
     message, _ = tab.save_pasted(deps, contact, f"{ONE}\n---\n{TWO}")
     assert message == "Saved 2 interview(s)."
     assert tab.save_pasted(deps, contact, ONE)[0] == "These notes were already saved."
-    assert len(deps.db.interviews(contact)) == 2
+    assert len(deps.mine.interviews(contact)) == 2
 
 
 def test_suggested_people_are_added_to_contacts_once(deps: Deps) -> None:
     payload = final(list(tab.build_swot(deps, None, [], ONE, False)))[-1]
     assert tab.add_suggested(deps, payload) == "Added Ken Ito to contacts."
     assert tab.add_suggested(deps, payload) == "No new people to add."
-    assert [c["name"] for c in deps.db.list_contacts()] == ["Ken Ito"]
+    assert [c["name"] for c in deps.mine.list_contacts()] == ["Ken Ito"]
 
 
 def test_app_builds_with_the_tab(deps: Deps) -> None:

@@ -48,7 +48,7 @@ def test_thank_you_json_contract(run, fake_llm: FakeChatModel, deps: Deps,  # ty
         "length", "contact_named", "specific_point", "use_stated", "no_resume", "no_job_ask",
         "individual", "grounded"}
     assert "Bluebeam" in payload["point"] and "Bluebeam" in payload["body"]
-    assert [d["kind"] for d in deps.db.drafts()] == ["thank_you"]
+    assert [d["kind"] for d in deps.mine.drafts()] == ["thank_you"]
 
 
 def test_thank_you_files_the_draft_on_the_contact_and_uses_its_interview_time(run, fake_llm,  # type: ignore[no-untyped-def]
@@ -83,7 +83,7 @@ def test_bad_notes_files_are_one_line_exit_2_and_save_nothing(run, tmp_path: Pat
         assert code == 2, name
         assert out == "" and err.count("\n") == 1 and needle in err, (name, err)
         assert "Traceback" not in err
-    assert fake_llm.calls == [] and deps.db.drafts() == []
+    assert fake_llm.calls == [] and deps.mine.drafts() == []
 
 
 @pytest.mark.parametrize(("argv", "needle"), [

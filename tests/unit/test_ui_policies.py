@@ -120,7 +120,7 @@ def test_profile_save_takes_missing_values_as_empty(deps: Deps) -> None:
     from ui.tabs.outreach import save_profile
 
     assert save_profile(deps, None, None, None) == "Profile saved."  # type: ignore[arg-type]
-    assert deps.db.get_profile()["name"] == ""
+    assert deps.mine.get_profile()["name"] == ""
 
 
 def test_restore_ignores_a_browser_value_that_is_not_a_thread_id(deps: Deps) -> None:

@@ -49,7 +49,7 @@ def _today() -> date:
 
 def due_markdown(deps: Deps, today: date | None = None) -> str:
     today = today or _today()
-    items = service.due_list(deps.db, today)
+    items = service.due_list(deps.mine, today)
     if not items:
         return f"### Due today ({today:%a %d %b})\n\nNothing due. Add contacts or record a request below."
     lines = [f"### Due today ({today:%a %d %b})", ""]
@@ -62,7 +62,7 @@ def due_markdown(deps: Deps, today: date | None = None) -> str:
 
 def table_rows(deps: Deps, today: date | None = None) -> list[list[Any]]:
     rows = []
-    for c in service.list_contacts(deps.db, today or _today()):
+    for c in service.list_contacts(deps.mine, today or _today()):
         nxt = c.get("next_follow_up") or {}
         rows.append([c["id"], c["name"], c["role"], c["company"], c["status_label"],
                      c.get("responsiveness") or "", nxt.get("date", ""),
@@ -72,7 +72,7 @@ def table_rows(deps: Deps, today: date | None = None) -> list[list[Any]]:
 
 def contact_choices(deps: Deps) -> list[tuple[str, int]]:
     return [(f"#{c['id']} {c['name']}" + (f" ({c['company']})" if c["company"] else ""), int(c["id"]))
-            for c in deps.db.list_contacts()]
+            for c in deps.mine.list_contacts()]
 
 
 def page_markdown(deps: Deps, contact_id: int | None, today: date | None = None) -> str:
@@ -80,7 +80,7 @@ def page_markdown(deps: Deps, contact_id: int | None, today: date | None = None)
     if contact_id is None:
         return "_Pick a contact to see their page._"
     try:
-        page = service.contact_page(deps.db, int(contact_id), today or _today())
+        page = service.contact_page(deps.mine, int(contact_id), today or _today())
     except CoachError as exc:
         return error_markdown(str(exc))
     esc = html.escape
@@ -128,9 +128,9 @@ def save_contact(
         change = ContactChange(fields=fields, status=status or None,
                                interview_at=parse_when(interview_time, "Interview time"))
         if contact_id is None:
-            new_id = service.add_contact(deps.db, change)
+            new_id = service.add_contact(deps.mine, change)
             return f"Added {html.escape(fields.name or '')} (#{new_id}).", new_id
-        service.update_contact(deps.db, int(contact_id), change)
+        service.update_contact(deps.mine, int(contact_id), change)
         return f"Saved #{contact_id}.", int(contact_id)
     except ValidationError as exc:
         return error_markdown(validation_line(exc)), contact_id
@@ -142,7 +142,7 @@ def record_marker(deps: Deps, contact_id: int | None, marker: str | None) -> str
     if contact_id is None or not marker:
         return error_markdown("Pick a contact and what happened first.")
     try:
-        service.update_contact(deps.db, int(contact_id), ContactChange(markers=[marker]))
+        service.update_contact(deps.mine, int(contact_id), ContactChange(markers=[marker]))
     except CoachError as exc:
         return error_markdown(str(exc))
     return f"Recorded: {html.escape(MARKER_LABELS[marker])}."
@@ -150,7 +150,7 @@ def record_marker(deps: Deps, contact_id: int | None, marker: str | None) -> str
 
 def form_values(deps: Deps, contact_id: int | None) -> list[Any]:
     """Field values for the edit form (empty for a new contact)."""
-    contact = deps.db.get_contact(int(contact_id)) if contact_id is not None else None
+    contact = deps.mine.get_contact(int(contact_id)) if contact_id is not None else None
     if contact is None:
         return ["", "", "", "", "to_contact", "", "", ""]
     return [contact["name"], contact["role"], contact["company"], contact["connection"],
@@ -161,7 +161,7 @@ def form_values(deps: Deps, contact_id: int | None) -> list[Any]:
 def latest_notes(deps: Deps, contact_id: int | None) -> str:
     if contact_id is None:
         return ""
-    interviews = deps.db.interviews(int(contact_id))
+    interviews = deps.mine.interviews(int(contact_id))
     return str(interviews[-1]["notes"]) if interviews else ""
 
 
@@ -170,7 +170,7 @@ def draft_thank_you(deps: Deps, contact_id: int | None, notes: str) -> Iterator[
     if contact_id is None:
         yield "", "", error_markdown("Pick a contact first.")
         return
-    contact = deps.db.get_contact(int(contact_id))
+    contact = deps.mine.get_contact(int(contact_id))
     if contact is None:
         yield "", "", error_markdown(f"no contact with id {contact_id}")
         return
@@ -179,7 +179,7 @@ def draft_thank_you(deps: Deps, contact_id: int | None, notes: str) -> Iterator[
         held = parse_when(contact.get("interview_at") or contact.get("done_at"), "interview time")
         request = ThankYouRequest(notes=text, contact_name=contact["name"],
                                   contact_role=contact["role"] or None,
-                                  my_name=deps.db.get_profile()["name"] or None,
+                                  my_name=deps.mine.get_profile()["name"] or None,
                                   **({"interview_time": held} if held else {}))
     except ValidationError as exc:
         yield "", "", error_markdown(validation_line(exc))
@@ -192,7 +192,7 @@ def draft_thank_you(deps: Deps, contact_id: int | None, notes: str) -> Iterator[
         for event in workflow().stream_thank_you(deps, request):
             if "draft" in event:
                 draft = event["draft"]
-                save_thank_you(deps.db, request, draft, int(contact_id))
+                save_thank_you(deps.mine, request, draft, int(contact_id))
                 passed = sum(c.passed for c in draft.checks)
                 status = (f"Draft ready: {passed}/{len(draft.checks)} checks pass. "
                           f"Send by {draft.due[:16].replace('T', ' ')}.")

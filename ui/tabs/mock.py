@@ -42,7 +42,7 @@ workflow = functools.partial(importlib.import_module, "agent.mock.graph")
 
 def contact_choices(deps: Deps) -> list[tuple[str, str]]:
     choices = [(NO_CONTACT, "")]
-    for c in deps.db.list_contacts():
+    for c in deps.mine.list_contacts():
         label = c["name"] + (f" — {c['role']}" if c.get("role") else "")
         choices.append((label, str(c["id"])))
     return choices
@@ -61,8 +61,8 @@ def prefill(deps: Deps, contact_id: str) -> tuple[str, str, str, str, str]:
     """(name, role, company, question list, what you know about them) for the chosen contact."""
     if not contact_id:
         return "", "", "", questions_markdown([]), ""
-    contact = deps.db.get_contact(int(contact_id)) or {}
-    questions = deps.db.get_question_list(int(contact_id))
+    contact = deps.mine.get_contact(int(contact_id)) or {}
+    questions = deps.mine.get_question_list(int(contact_id))
     return (contact.get("name", ""), contact.get("role", ""), contact.get("company", ""),
             questions_markdown(questions), contact.get("bio", "") or "")
 
@@ -129,7 +129,7 @@ def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: st
         return "", [], "", error_markdown(validation_line(exc)), ""
     try:
         if request.contact_id is not None and request.bio:
-            contacts.update_contact(deps.db, request.contact_id, contacts.ContactChange(
+            contacts.update_contact(deps.mine, request.contact_id, contacts.ContactChange(
                 fields=contacts.ContactFields(bio=request.bio)))
         thread_id = workflow().start_session(deps, request)
     except CoachError as exc:
@@ -229,7 +229,7 @@ def browser_secret(deps: Deps) -> str:
 
 
 def build_mock_tab(deps: Deps) -> dict[str, Any]:
-    with gr.Tab("Mock interview", id="mock"):
+    with gr.Tab("Mock interview", id="mock") as tab:
         gr.Markdown("Rehearse the conversation: **you** lead it, and the coach answers as the person "
                     "you will meet. When you are done, end the call to get feedback on each turn.")
         thread = gr.State("")
@@ -272,6 +272,7 @@ def build_mock_tab(deps: Deps) -> dict[str, Any]:
                 questions = gr.Markdown(questions_markdown([]), elem_id="mock-questions")
         feedback = gr.Markdown(elem_id="mock-feedback")
 
+    tab.select(lambda: gr.update(choices=contact_choices(deps)), None, [contact])
     contact.change(lambda cid: prefill(deps, cid), [contact], [name, role, company, questions, bio])
     start_btn.click(
         lambda *a: start_handler(deps, *a),

@@ -30,7 +30,7 @@ def save_profile(deps: Deps, name: str, background: str, goal: str) -> str:
     name, background, goal = (v if isinstance(v, str) else "" for v in (name, background, goal))
     if len(name) > 80 or len(background) > 600 or len(goal) > 300:
         return error_markdown("Profile fields are too long (name 80, background 600, goal 300).")
-    deps.db.save_profile(name.strip(), background.strip(), goal.strip())
+    deps.mine.save_profile(name.strip(), background.strip(), goal.strip())
     return "Profile saved."
 
 
@@ -59,7 +59,7 @@ def draft_handler(
             if "draft" in event:
                 draft = event["draft"]
                 text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
-                save_outreach(deps.db, draft)
+                save_outreach(deps.mine, draft)
                 passed = sum(c.passed for c in draft.checks)
                 status = f"Draft ready: {passed}/{len(draft.checks)} checks pass."
                 if any(c.rule == "signed" and not c.passed for c in draft.checks):
@@ -79,16 +79,18 @@ def draft_handler(
 
 
 def build_outreach_tab(deps: Deps) -> dict[str, Any]:
-    profile = deps.db.get_profile()
+    profile = deps.mine.get_profile()
     with gr.Tab("Outreach", id="outreach"):
         gr.Markdown("Draft a short request for an informational interview. The checks below "
                     "show which rules the draft meets.")
         with gr.Accordion("Your profile (saved and reused)", open=not profile["name"]):
-            my_name = gr.Textbox(label="Your name", value=profile["name"], max_length=80)
-            background = gr.Textbox(label="About you", value=profile["background"], lines=2,
-                                    max_length=600)
-            goal = gr.Textbox(label="What you want to learn about", value=profile["goal"],
-                              max_length=300)
+            # Read on each page load, as the visitor (their own profile once logged in).
+            my_name = gr.Textbox(label="Your name", value=lambda: deps.mine.get_profile()["name"],
+                                 max_length=80)
+            background = gr.Textbox(label="About you", lines=2, max_length=600,
+                                    value=lambda: deps.mine.get_profile()["background"])
+            goal = gr.Textbox(label="What you want to learn about", max_length=300,
+                              value=lambda: deps.mine.get_profile()["goal"])
             save_btn = gr.Button("Save profile", size="sm")
             profile_status = gr.Markdown(elem_id="profile-status")
         with gr.Row():

@@ -162,13 +162,13 @@ def saved_bio(deps: Deps, contact_id: Any) -> str:
     """What the user saved about this contact, for the bio box ('' when none or not a contact)."""
     if not isinstance(contact_id, int) or isinstance(contact_id, bool):
         return ""
-    found = deps.db.get_contact(contact_id)
+    found = deps.mine.get_contact(contact_id)
     return str(found.get("bio") or "") if found else ""
 
 
 def contact_choices(deps: Deps) -> list[tuple[str, int]]:
     return [(f"#{c['id']} {c['name']}" + (f" ({c['role']})" if c["role"] else ""), int(c["id"]))
-            for c in deps.db.list_contacts()]
+            for c in deps.mine.list_contacts()]
 
 
 def save(
@@ -184,16 +184,16 @@ def save(
     if len(name) > 100:
         return error_markdown("The contact name is longer than 100 characters."), contact_id
     if name:
-        contact_id = contacts.add_contact(deps.db, contacts.ContactChange(fields=contacts.ContactFields(
+        contact_id = contacts.add_contact(deps.mine, contacts.ContactChange(fields=contacts.ContactFields(
             name=name, role=" ".join(role.split())[:120], company=" ".join(company.split())[:120])))
     if contact_id is None:
         return error_markdown("Pick a contact or type a new contact's name."), None
-    if deps.db.get_contact(int(contact_id)) is None:
+    if deps.mine.get_contact(int(contact_id)) is None:
         return error_markdown(f"No contact #{contact_id}."), None
     if isinstance(bio, str) and bio.strip() and len(bio.encode("utf-8")) <= BIO_MAX_BYTES:
-        contacts.update_contact(deps.db, int(contact_id), contacts.ContactChange(
+        contacts.update_contact(deps.mine, int(contact_id), contacts.ContactChange(
             fields=contacts.ContactFields(bio=bio)))
-    deps.db.save_question_list(int(contact_id), [
+    deps.mine.save_question_list(int(contact_id), [
         {"text": r["text"].strip(), "priority": r["priority"], "category": r["category"],
          "rationale": r["rationale"], "screen": r["verdict"], "flag": r["flag"]} for r in kept
     ])
@@ -205,7 +205,7 @@ def save(
 def load(deps: Deps, contact_id: int | None, role: str) -> tuple[list[Row], str]:
     if contact_id is None:
         return [], error_markdown("Pick a contact to load its questions.")
-    saved = deps.db.get_question_list(int(contact_id))
+    saved = deps.mine.get_question_list(int(contact_id))
     if not saved:
         return [], f"Contact #{contact_id} has no saved questions yet."
     rows = [new_row(str(q.get("text", "")), str(q.get("category", OWN)), str(q.get("rationale", "")))
@@ -240,7 +240,7 @@ def row_classes(row: Row) -> list[str]:
 
 
 def build_questions_tab(deps: Deps) -> dict[str, Any]:
-    with gr.Tab("Questions", id="questions"):
+    with gr.Tab("Questions", id="questions") as tab:
         gr.HTML(STYLE, padding=False)
         gr.Markdown("Prepare questions for an informational interview: the most valuable first, "
                     "spread across topics, ending with a request for other people to talk to. "
@@ -251,7 +251,7 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
             company = gr.Textbox(label="Company (optional)", max_length=120)
             industry = gr.Textbox(label="Industry (optional)", max_length=120)
         goal = gr.Textbox(label="What you most want to learn (optional)", max_length=300,
-                          value=lambda: deps.db.get_profile()["goal"])
+                          value=lambda: deps.mine.get_profile()["goal"])
         bio = gr.Textbox(label="What you know about them (optional: up to two questions about "
                          "their own path come from it)", lines=2, max_lines=8,
                          max_length=BIO_MAX_BYTES, elem_id="q-bio")
@@ -374,5 +374,6 @@ def build_questions_tab(deps: Deps) -> dict[str, Any]:
 
     load_btn.click(on_load, [contact, role], [rows_state, save_status, *row_outputs], **screen_kwargs)
     refresh_btn.click(lambda: gr.update(choices=contact_choices(deps)), None, [contact])
+    tab.select(lambda: gr.update(choices=contact_choices(deps)), None, [contact])
     contact.change(lambda cid, current: saved_bio(deps, cid) or current, [contact, bio], [bio])
     return {"rows": rows_state, "status": status}

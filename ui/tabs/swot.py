@@ -43,7 +43,7 @@ workflow = functools.partial(importlib.import_module, "agent.swot.graph")
 
 def contact_choices(deps: Deps) -> list[tuple[str, int]]:
     out = []
-    for c in deps.db.list_contacts():
+    for c in deps.mine.list_contacts():
         detail = ", ".join(x for x in (c.get("role") or "", c.get("company") or "") if x)
         out.append((f"{c['name']} ({detail})" if detail else c["name"], int(c["id"])))
     return out
@@ -53,7 +53,7 @@ def interview_choices(deps: Deps, contact_id: int | None) -> list[tuple[str, int
     if contact_id is None:
         return []
     out = []
-    for row in deps.db.interviews(int(contact_id)):
+    for row in deps.mine.interviews(int(contact_id)):
         first = " ".join(row["notes"].split())[:60]
         out.append((f"{row['held_at'][:10]}: {first}…", int(row["id"])))
     return out
@@ -70,7 +70,7 @@ def gather_notes(deps: Deps, contact_id: int | None, interview_ids: list[int] | 
     texts, labels = [], []
     if contact_id is not None and interview_ids:
         wanted = {int(i) for i in interview_ids}
-        for row in deps.db.interviews(int(contact_id)):
+        for row in deps.mine.interviews(int(contact_id)):
             if int(row["id"]) in wanted:
                 texts.append(row["notes"])
                 labels.append(f"Interview on {row['held_at'][:10]}")
@@ -88,9 +88,9 @@ def save_pasted(deps: Deps, contact_id: int | None, pasted: str) -> tuple[str, A
         notes = check_pasted(split_pasted(pasted))
     except CoachError as exc:
         return error_markdown(str(exc)), gr.update()
-    known = {row["notes"] for row in deps.db.interviews(int(contact_id))}
+    known = {row["notes"] for row in deps.mine.interviews(int(contact_id))}
     new = [n for n in notes if n.text not in known]
-    deps.db.file_interviews(int(contact_id), [n.text for n in new])
+    deps.mine.file_interviews(int(contact_id), [n.text for n in new])
     choices = interview_choices(deps, contact_id)
     message = f"Saved {len(new)} interview(s)." if new else "These notes were already saved."
     return message, gr.update(choices=choices, value=[v for _, v in choices[-len(new):]] if new else [])
@@ -174,7 +174,7 @@ def build_swot(deps: Deps, contact_id: int | None, interview_ids: list[int] | No
         for event in workflow().stream_swot(deps, request):
             if "report" in event:
                 report: SwotReport = event["report"]
-                save_swot(deps.db, int(contact_id) if contact_id is not None else None,
+                save_swot(deps.mine, int(contact_id) if contact_id is not None else None,
                           [n.text for n in notes], report.payload())
                 counts = ", ".join(f"{len(report.items(k))} {k.replace('_', ' ')}"
                                    for k in ("strengths", "weaknesses", "opportunities", "threats",
@@ -211,12 +211,12 @@ def add_suggested(deps: Deps, payload: dict[str, Any] | None) -> str:
     if not payload:
         return error_markdown("Build a SWOT first.")
     report = SwotReport.model_validate(payload)
-    existing = {c["name"].lower() for c in deps.db.list_contacts()}
+    existing = {c["name"].lower() for c in deps.mine.list_contacts()}
     added = []
     for person in report.suggested_contacts:
         if person.name.lower() in existing:
             continue
-        contacts.add_contact(deps.db, contacts.ContactChange(fields=contacts.ContactFields(
+        contacts.add_contact(deps.mine, contacts.ContactChange(fields=contacts.ContactFields(
             name=person.name, connection=f"Suggested in {person.source}"[:240],
             notes=person.evidence[0][:500])))
         existing.add(person.name.lower())
