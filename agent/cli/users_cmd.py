@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from agent.cli.common import add_json_flag, settings_from
 from agent.errors import InputError
@@ -71,11 +72,37 @@ def run(args: argparse.Namespace) -> int:
         human = "\n".join(f"{u['name']}{' (admin)' if u['admin'] else ''}" for u in users)
         emit(args, {"users": users}, human or "no users yet: coach users add NAME")
     elif args.action == "remove":
-        store.remove_user(db, args.name)
-        emit(args, {"removed": args.name}, f"removed user {args.name} and their data")
+        user_id = store.remove_user(db, args.name)
+        gone = forget_outside_sql(settings_from(args), user_id)
+        emit(args, {"removed": args.name, **gone}, f"removed user {args.name} and their data")
     elif args.action == "passwd":
         if store.find_user(db, args.name) is None:
             raise InputError(f"no user named {args.name}")
         store.set_password(db, args.name, check_password(read_password(args.password_stdin)))
         emit(args, {"user": args.name, "changed": True}, f"changed the password of {args.name}")
     return 0
+
+
+def forget_outside_sql(settings: Any, user_id: int) -> dict[str, int]:
+    """What the account owned outside the SQL tables: its rehearsal threads in the checkpointer
+    and its documents' chunks in the index. Run after the rows are gone, so a failure here leaves
+    orphans nobody can reach (no login maps to the id, and ids are never reused), not a half
+    account."""
+    from agent.deps import Deps
+    from agent.mock.graph import open_checkpointer, thread_owner
+    from agent.store.vectors import OWNED
+
+    saver: Any = open_checkpointer(settings)
+    threads = [t for t in saver.thread_checkpoint_counts() if thread_owner(t) == user_id]
+    for thread_id in threads:
+        saver.delete_thread(thread_id)
+    deps = Deps(settings)
+    try:
+        store_ = deps.vectors
+        before = store_.count(OWNED)
+        with store_.guarded():
+            store_.collection(OWNED).delete(where={"user_id": int(user_id)})
+        chunks = before - store_.count(OWNED)
+    finally:
+        deps.close()
+    return {"rehearsals_deleted": len(threads), "document_chunks_deleted": chunks}

@@ -127,7 +127,7 @@ def test_users_cli_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     login = LoginCheck(db, LoginLimiter(clock=Clock()))
     assert login.check("dana", "second pass", "a") and not login.check("dana", "first pass", "b")
     code, out, _ = run("remove", "raj", "--json")
-    assert code == 0 and json.loads(out) == {"removed": "raj"}
+    assert code == 0 and json.loads(out)["removed"] == "raj"
     code, out, _ = run("add", "raj", "--password-stdin", "--json", stdin="again\n")
     assert json.loads(out)["user"]["id"] == 3  # a new account never takes a removed one's id
 
@@ -159,3 +159,42 @@ def test_prompted_passwords_must_match(tmp_path: Path, capsys: pytest.CaptureFix
     typed = iter(["same", "same"])
     code, out, _ = users(tmp_path, capsys, monkeypatch, "add", "dana", "--json")
     assert code == 0 and json.loads(out)["user"]["name"] == "dana"
+
+
+def test_removing_a_user_removes_their_rehearsals_and_documents_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        encoder) -> None:  # type: ignore[no-untyped-def]
+    """What an account owns outside the SQL tables goes with it; the others' stays."""
+    from langgraph.checkpoint.base import empty_checkpoint
+
+    from agent.config import Settings
+    from agent.deps import Deps
+    from agent.mock.graph import open_checkpointer, thread_for
+    from agent.store.vectors import OWNED
+
+    def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+        return users(tmp_path, capsys, monkeypatch, *argv, stdin=stdin)
+
+    assert run("add", "dana", "--password-stdin", stdin="d pass\n")[0] == 0
+    assert run("add", "raj", "--password-stdin", stdin="r pass\n")[0] == 0
+    settings = Settings.load(env={}, dotenv=tmp_path / "none", data_dir=tmp_path)
+    saver = open_checkpointer(settings)
+    for n, owner in enumerate((1, 2, 2)):
+        config = {"configurable": {"thread_id": thread_for(owner, f"mock-{n}"),
+                                   "checkpoint_ns": ""}}
+        saver.put(config, empty_checkpoint(), {}, {})  # type: ignore[arg-type]
+    deps = Deps(settings, encoder_override=encoder)
+    for owner in (1, 2):
+        deps.vectors.upsert(OWNED, [f"doc-{owner}"], [f"Notes of user {owner}."],
+                            [{"source": f"notes-{owner}.md"}], owner=owner)
+    deps.close()
+
+    code, out, err = run("remove", "raj", "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"removed": "raj", "rehearsals_deleted": 2, "document_chunks_deleted": 1}
+    left = open_checkpointer(settings).thread_checkpoint_counts()  # type: ignore[attr-defined]
+    assert [t.split(":")[0] for t in left] == ["user1"]
+    deps = Deps(settings, encoder_override=encoder)
+    assert deps.vectors.documents(OWNED, owner=1) == ["Notes of user 1."]
+    assert deps.vectors.documents(OWNED, owner=2) == []
+    deps.close()
