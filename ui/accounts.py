@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agent.accounts.login import client_address
+from ui.guard import replaying
 
 
 class ClientAddress:
@@ -99,16 +100,7 @@ class SessionOwner:
         if not self.allowed(session, token):
             await refuse(send)
             return
-        delivered = False
-
-        async def replay() -> Message:
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
 
 async def refuse(send: Send) -> None:

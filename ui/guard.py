@@ -15,7 +15,7 @@ guard enforces each input's limit on the server: a textbox's own `max_length`, a
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 MAX_EVENT_BYTES = 4_000_000  # ten pasted interviews of 200 KB each fit twice over
@@ -23,7 +23,7 @@ MAX_OTHER_INPUT = 1_000_000  # a non-text input as JSON: the chat of a rehearsal
 Limits = Mapping[int, Sequence[int | None]]  # function index -> per-input cap (None: no check)
 
 Scope = dict[str, Any]
-Message = dict[str, Any]
+Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
@@ -106,13 +106,19 @@ class QueueGuard:
                                     (b"content-length", str(len(data)).encode())]})
             await send({"type": "http.response.body", "body": data})
             return
-        delivered = False
+        await self.app(scope, replaying(body, receive), send)
 
-        async def replay() -> Message:
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, replay, send)
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the body a middleware has already read, then the client's
+    own messages (a disconnect), so reading the body to check it does not consume it."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if delivered:
+            return await receive()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay

@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from agent.deps import Deps
+from tests.e2e.mock_pages import TURN_TIMEOUT, open_tab, start_with_dana
 
 pytestmark = pytest.mark.e2e
-TURN_TIMEOUT = 420_000
-
-
-def open_tab(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url)
-    page.get_by_role("tab", name="Mock interview").click()
 
 
 def say(page, text: str, minutes: str) -> None:  # type: ignore[no-untyped-def]
@@ -34,15 +29,8 @@ def test_three_turn_rehearsal_survives_reload_and_shows_feedback(  # type: ignor
 ) -> None:
     url = serve_app(Deps(indexed_settings, encoder_override=encoder))
     page = browser_page
-    open_tab(page, url)
-    page.locator("#mock-name textarea, #mock-name input").first.fill("Dana Park")
-    page.locator("#mock-role textarea, #mock-role input").first.fill("UX researcher")
     # Speech output is the voice test's subject; here each turn ends when its text is complete.
-    page.locator("#mock-speak input").uncheck()
-    page.locator("#mock-start").click()
-    page.wait_for_function(
-        "() => document.querySelector('#mock-status')?.innerText.includes('has started')",
-        timeout=TURN_TIMEOUT)
+    start_with_dana(page, url, speak=False)
 
     say(page, "Hi Dana, I'm Jordan, a nurse exploring UX research. How did you get into it?", "1.5")
     say(page, "What does a typical week look like for you?", "3.0")
@@ -116,13 +104,7 @@ def test_a_line_sent_while_the_contact_is_still_answering_is_answered_next(  # t
     its Enter: it is sent as soon as the turn in progress is done."""
     url = serve_app(Deps(indexed_settings, encoder_override=encoder))
     page = browser_page
-    open_tab(page, url)
-    page.locator("#mock-name textarea, #mock-name input").first.fill("Dana Park")
-    page.locator("#mock-role textarea, #mock-role input").first.fill("UX researcher")
-    page.locator("#mock-start").click()
-    page.wait_for_function(
-        "() => document.querySelector('#mock-status')?.innerText.includes('has started')",
-        timeout=TURN_TIMEOUT)
+    start_with_dana(page, url, speak=True)
 
     box = page.locator("#mock-line textarea")
     box.fill("Hi Dana, I'm Jordan. How did you get into UX research?")

@@ -18,6 +18,7 @@ import pytest
 
 from agent.deps import Deps
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.mock_pages import start_with_dana
 
 pytestmark = pytest.mark.e2e
 QUESTION = "Hi Dana, I am Jordan, and I teach high school math. What does a typical week look like for you?"
@@ -66,14 +67,7 @@ def test_spoken_question_is_transcribed_answered_aloud_and_measured(  # type: ig
     _, seconds = question_wav
     url = serve_app(Deps(indexed_settings, encoder_override=encoder))
     page = microphone_page
-    page.goto(url)
-    page.get_by_role("tab", name="Mock interview").click()
-    page.locator("#mock-name textarea, #mock-name input").first.fill("Dana Park")
-    page.locator("#mock-role textarea, #mock-role input").first.fill("UX researcher")
-    page.locator("#mock-start").click()
-    page.wait_for_function(
-        "() => document.querySelector('#mock-status')?.innerText.includes('has started')",
-        timeout=TURN_TIMEOUT)
+    start_with_dana(page, url, speak=True)
 
     clock_before = page.locator("#mock-clock").inner_text()
     page.locator("#mock-mic").get_by_role("button", name="Record").click()
