@@ -16,6 +16,7 @@ from agent.ingest.pipeline import ingest
 from agent.store.backup import SERVER_CHECKPOINTS, create_backup
 from agent.store.db import Database
 from agent.store.health import diagnose, rebuild_index
+from agent.store.userdata import LOCAL_USER_ID
 from agent.store.vectors import collection_name, open_vectors
 from tests.conftest import make_settings
 from tests.engines import free_port
@@ -68,7 +69,8 @@ def test_doctor_checks_the_servers_and_rebuild_keeps_the_users_documents(  # typ
     assert rebuilt["user_doc_chunks_salvaged"] == 1 and rebuilt["builtin"]["chunks"] > 100
     assert not settings.chroma_dir.exists()
     assert checks(settings, encoder)["knowledge index"].status == "ok"
-    hits = open_vectors(settings, encoder).query("user_docs", "accessibility case studies")
+    hits = open_vectors(settings, encoder).query("user_docs", "accessibility case studies",
+                                                 owner=LOCAL_USER_ID)
     assert [h.source for h in hits] == [str(doc)]
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from agent.errors import StorageError
+from agent.store.userdata import LOCAL_USER_ID as ME
 from agent.store.vectors import VectorStore, open_vectors
 from tests.conftest import make_settings
 from tests.engines import free_port, start_chroma
@@ -28,22 +29,22 @@ def store(tmp_path: Path, encoder, url: str | None) -> VectorStore:  # type: ign
 def fill(vectors: VectorStore) -> None:
     ids = list(DOCS)
     vectors.upsert("user_docs", ids, [DOCS[i][0] for i in ids],
-                   [{"source": DOCS[i][1], "n": n} for n, i in enumerate(ids)])
+                   [{"source": DOCS[i][1], "n": n} for n, i in enumerate(ids)], owner=ME)
 
 
 def test_upsert_query_filter_and_delete(tmp_path: Path, encoder, chroma_backend) -> None:  # type: ignore[no-untyped-def]
     vectors = store(tmp_path, encoder, chroma_backend)
     assert vectors.url == chroma_backend
-    assert vectors.count("user_docs") == 0 and vectors.query("user_docs", "anything") == []
+    assert vectors.count("user_docs") == 0 and vectors.query("user_docs", "anything", owner=ME) == []
     fill(vectors)
     fill(vectors)  # upserting the same ids again replaces, never duplicates
     assert vectors.count("user_docs") == 3
 
-    (best, *_rest) = vectors.query("user_docs", "portfolio review with accessibility work", k=3)
+    (best, *_rest) = vectors.query("user_docs", "portfolio review with accessibility work", k=3, owner=ME)
     assert best.id == "a1" and best.source == "mentor.md" and 0.3 < best.score <= 1.0
     assert best.metadata["n"] == 0
 
-    only = vectors.query("user_docs", "portfolio review", k=5, where={"source": "switch.md"})
+    only = vectors.query("user_docs", "portfolio review", k=5, where={"source": "switch.md"}, owner=ME)
     assert [h.id for h in only] == ["b1"]
 
     docs, matrix, metas = vectors.all_items("user_docs")
@@ -53,7 +54,7 @@ def test_upsert_query_filter_and_delete(tmp_path: Path, encoder, chroma_backend)
     row = docs.index(DOCS["b1"][0])
     assert np.allclose(matrix[row], encoder.encode([DOCS["b1"][0]])[0], atol=1e-5)
 
-    vectors.delete_source("user_docs", "mentor.md")
+    vectors.delete_source("user_docs", "mentor.md", owner=ME)
     assert vectors.count("user_docs") == 1
     assert vectors.path.exists() == (chroma_backend is None)  # the folder is only for embedded
 
@@ -72,7 +73,7 @@ def test_a_store_reopened_sees_what_was_written(tmp_path: Path, encoder, chroma_
     fill(store(tmp_path, encoder, chroma_backend))
     again = store(tmp_path, encoder, chroma_backend)
     assert again.count("user_docs") == 3
-    assert again.query("user_docs", "clinical workflow", k=1)[0].id == "b1"
+    assert again.query("user_docs", "clinical workflow", k=1, owner=ME)[0].id == "b1"
 
 
 def test_a_chroma_server_that_is_down_is_one_line(tmp_path: Path, encoder) -> None:  # type: ignore[no-untyped-def]
@@ -94,6 +95,6 @@ def test_a_chroma_server_that_goes_away_is_one_line(tmp_path: Path, encoder) -> 
     finally:
         server.stop()
     with pytest.raises(StorageError, match=f"Chroma server at {server.url}"):
-        vectors.query("user_docs", "portfolio review")
+        vectors.query("user_docs", "portfolio review", owner=ME)
     with pytest.raises(StorageError, match=f"Chroma server at {server.url}"):
-        vectors.upsert("user_docs", ["c1"], ["One more."], [{"source": "x.md"}])
+        vectors.upsert("user_docs", ["c1"], ["One more."], [{"source": "x.md"}], owner=ME)
