@@ -46,6 +46,7 @@ conversation after a turn is the one at the current threshold, so this is an est
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -64,7 +65,6 @@ from agent.deps import Deps
 from agent.mock import grounding, nodes
 from agent.mock.graph import build_graph, end_session, send_turn, start_session
 from agent.mock.state import MockRequest
-from agent.text.words import STOPWORDS
 from evals.common import eval_deps, load_jsonl, print_metrics
 
 DATASET = "mock_persona_sessions.jsonl"
@@ -112,23 +112,18 @@ NUMBER = re.compile(r"\b\d[\d,.]*%?|\b(two|three|four|five|six|seven|eight|nine|
                     r"fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen)\b", re.I)
 CAPITAL = re.compile(r"\b[A-Z][\w'’&.-]*(?:\s+(?:&\s+)?[A-Z][\w'’&.-]*)*")
 NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll", "ok", "okay"})
-# Words anyone says on a call; this list is the eval's own, not the app's.
-EVAL_CONVERSATIONAL = frozenset("""
-    yes yeah sure course really honestly definitely probably maybe actually basically generally
-    usually often sometimes always mostly pretty quite bit lot lots kind sort thing things stuff
-    think thought guess mean say said tell told know knew feel felt find found see saw hope
-    great good nice glad happy fun interesting important useful helpful hard easy tricky
-    question questions answer point way ways part parts side day days week weeks time times year
-    years work worked working job jobs role field career people person someone everyone anyone
-    team colleague colleagues get got getting make made making take took use used using
-    help helped helps want need start started starting keep come came go went going look looked
-    experience learn learned learning love enjoy enjoyed like liked well also still just even
-    though because since while when where which what how who much many more most less least
-    first last next new old own right real big small hello thanks thank welcome pleasure meet
-    meeting call chat talk talking ask asked rather prefer speaking sorry mention mentioned
-    quick quickly briefly short minutes moment honest general terms share something anything
-    else another today happy glad sure mind personal private matter aside leave keep
-""".split())
+# Words too common to be a claim: the 500 most frequent English words of `wordfreq`'s corpus
+# (films, books, web, news), not a list of ours. An earlier hand-written list here had been copied
+# from the app's own `grounding.CONVERSATIONAL`, which let the app's notion of "not a claim" grade
+# itself; a general frequency list is independent of what the app was tuned on.
+COMMON_WORDS_N = 500
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list("en", COMMON_WORDS_N))
 
 
 # Rules over text ---------------------------------------------------------------------------------
@@ -147,7 +142,7 @@ def _words(text: str) -> list[str]:
 
 def content_words(text: str) -> set[str]:
     return {_fold(w) for w in _words(text)
-            if len(w) > 2 and w.lower() not in STOPWORDS and w.lower() not in EVAL_CONVERSATIONAL}
+            if len(w) > 2 and w.lower() not in common_words()}
 
 
 def coverage_share(reply: str, known: str) -> float:
