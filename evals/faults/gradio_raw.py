@@ -57,6 +57,7 @@ class RawGradio:
     def __init__(self, base: str, timeout: float = 120.0) -> None:
         self.base = base.rstrip("/")
         self.session = secrets.token_hex(6)
+        self.timeout = timeout
         self.http = httpx.Client(timeout=timeout)
         self._config: dict[str, Any] | None = None
 

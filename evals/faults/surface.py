@@ -131,7 +131,14 @@ def probe_endpoint(client: RawGradio, dep: dict[str, Any], kinds: list[str], con
                 data[slot] = value
                 cases.append((f"input{slot}:{kind}:{case}", data))
     for case, data in cases:
-        reply = client.call(int(dep["id"]), data)
+        try:
+            reply = client.call(int(dep["id"]), data)
+        except httpx.TimeoutException:
+            # An event that never completes is a finding, not the end of the probe: the rest of
+            # the endpoints still get their calls, from a fresh session.
+            client.new_session()
+            yield Finding(name, case, 0, "bad", f"no answer within {client.timeout:.0f} s")
+            continue
         outcome, detail = judge(reply)
         yield Finding(name, case, reply.status, outcome, detail)
 
