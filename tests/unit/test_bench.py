@@ -292,3 +292,19 @@ def test_multiuser_targets_are_errors_leaks_and_non_model_p95() -> None:
     assert found["multiuser.sqlite.leaks"]["met"] is False
     assert found["multiuser.sqlite.non_model_p95_ms"]["met"] is True
     assert not any(f.startswith("multiuser.server") for f in found)
+
+
+def test_multiuser_non_model_p95_leaves_out_model_calls_and_sign_in_separately() -> None:
+    from agent.bench.multiuser import Tally
+
+    tally = Tally()
+    for kind, seconds in (("login", 0.9), ("save_contact", 0.05), ("tab_select", 0.02),
+                          ("mock_send", 3.0), ("draft_outreach", 5.0)):
+        tally.timed(kind, seconds)
+    tally.error(1, "visit", "RuntimeError: boom")
+    summary = tally.summary(seconds=2.0, students=1)
+    assert summary["non_model_p95_ms"] == 900.0 and summary["non_model_p95_ms_after_sign_in"] == 50.0
+    assert summary["requests"]["mock_send"] == {"count": 1, "p50_ms": 3000.0, "p95_ms": 3000.0,
+                                                "max_ms": 3000.0}
+    assert summary["throughput_rps"] == 2.5 and summary["errors"] == 1
+    assert summary["target"]["met"] is False
