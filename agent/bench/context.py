@@ -17,6 +17,9 @@ class BenchContext:
     repeats: int = 3
     quick: bool = False
     minutes: float = 20.0  # the soak group's duration
+    students: int = 50  # the multiuser group's simulated students
+    real_model: bool = False  # the multiuser group: the embedded model instead of a fake server
+    configs: tuple[str, ...] = ("sqlite", "server")  # the multiuser group's storage set-ups
     memory: PeakMemory = field(default_factory=PeakMemory)
     log: list[str] = field(default_factory=list)
     _index: Path | None = None

@@ -238,4 +238,10 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         if errors is not None:
             found.append(Target(f"concurrency.n{n}.errors", "<=", 0, errors))
             found.append(Target(f"concurrency.n{n}.cross_talk", "<=", 0, cross))
+    for config in ("sqlite", "server"):
+        if _get(result, "multiuser", config, "errors") is None:
+            continue
+        for figure, target, unit in (("errors", 0, ""), ("leaks", 0, ""), ("non_model_p95_ms", 300.0, "ms")):
+            found.append(Target(f"multiuser.{config}.{figure}", "<=", target,
+                                _get(result, "multiuser", config, figure), unit))
     return [t.as_dict() for t in found]

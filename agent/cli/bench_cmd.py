@@ -30,9 +30,12 @@ GROUPS = {
     "voice": "agent.bench.voice_latency",
     "memory": "agent.bench.memory",
     "soak": "agent.bench.soak",
+    "multiuser": "agent.bench.multiuser",
 }
-# Run only when asked for (`--only soak`): it lasts `--minutes`.
-ON_REQUEST = {"soak"}
+# Run only when asked for: the soak lasts `--minutes`; multiuser needs a source checkout and
+# starts its own app, database servers and accounts.
+ON_REQUEST = {"soak", "multiuser"}
+MULTIUSER_CONFIGS = ("sqlite", "server")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quick", action="store_true", help="cap retrieval at 10k chunks and concurrency at 4")
     p.add_argument("--minutes", type=float, default=20.0,
                    help="how long the soak group drives the app (1-240; only with --only soak)")
+    p.add_argument("--students", type=int, default=50,
+                   help="simulated students at once (1-500; only with --only multiuser)")
+    p.add_argument("--configs", default=",".join(MULTIUSER_CONFIGS),
+                   help="multiuser storage set-ups: sqlite (data folder), server (PostgreSQL + "
+                        "Chroma server); only with --only multiuser")
+    p.add_argument("--real-model", action="store_true",
+                   help="multiuser: use the embedded model instead of a fake OpenAI-compatible server")
     p.add_argument("--local-model", choices=sorted(LOCAL_MODELS),
                    help="which packaged GGUF to measure (default: $COACH_LOCAL_MODEL, else the default)")
     add_json_flag(p)
@@ -58,6 +68,15 @@ def chosen_groups(only: str) -> list[str]:
     return [n for n in GROUPS if n in names]
 
 
+def chosen_configs(text: str) -> tuple[str, ...]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in MULTIUSER_CONFIGS]
+    if unknown or not names:
+        raise InputError(f"unknown --configs {(unknown or [text])[0]!r}; choose from "
+                         f"{', '.join(MULTIUSER_CONFIGS)}")
+    return tuple(n for n in MULTIUSER_CONFIGS if n in names)
+
+
 def run(args: argparse.Namespace) -> int:
     from agent.bench.context import BenchContext
     from agent.bench.report import machine, render, targets, versions
@@ -68,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--repeats must be between 1 and 50")
     if not 1 <= args.minutes <= 240:
         raise InputError("--minutes must be between 1 and 240")
+    if not 1 <= args.students <= 500:
+        raise InputError("--students must be between 1 and 500")
+    configs = chosen_configs(args.configs)
     groups = chosen_groups(args.only)
     settings = settings_from(args)
     if not settings.embedded:
@@ -84,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         ctx = BenchContext(settings, Path(tmp), repeats=args.repeats, quick=args.quick,
-                           minutes=args.minutes)
+                           minutes=args.minutes, students=args.students,
+                           real_model=args.real_model, configs=configs)
         for name in groups:
             sys.stderr.write(f"bench: {name}…\n")
             sys.stderr.flush()

@@ -271,3 +271,40 @@ def test_the_local_model_is_chosen_on_the_command_line_and_recorded(capsys: pyte
     assert model["file"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
     code, out, err = invoke(capsys, "bench", "--local-model", "gpt-9", "--json")
     assert code == 2 and out == "" and err.count("\n") == 1 and "--local-model" in err
+
+
+def test_multiuser_runs_only_when_asked_and_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    from agent.cli.bench_cmd import chosen_configs, chosen_groups
+
+    assert "multiuser" not in chosen_groups("") and chosen_groups("multiuser") == ["multiuser"]
+    assert chosen_configs("server, sqlite") == ("sqlite", "server")
+    for argv in (("--students", "0"), ("--students", "501"), ("--configs", "mysql"), ("--configs", ",")):
+        code, out, err = invoke(capsys, "bench", "--only", "multiuser", *argv, "--json")
+        assert code == 2 and out == "" and err.count("\n") == 1, (argv, err)
+
+
+def test_multiuser_targets_are_errors_leaks_and_non_model_p95() -> None:
+    from agent.bench.report import targets
+
+    found = {t["figure"]: t for t in targets({"groups": {"multiuser": {
+        "sqlite": {"errors": 0, "leaks": 1, "non_model_p95_ms": 120.0}, "server": {"error": "no pg"}}}})}
+    assert found["multiuser.sqlite.errors"]["met"] is True
+    assert found["multiuser.sqlite.leaks"]["met"] is False
+    assert found["multiuser.sqlite.non_model_p95_ms"]["met"] is True
+    assert not any(f.startswith("multiuser.server") for f in found)
+
+
+def test_multiuser_non_model_p95_leaves_out_model_calls_and_sign_in_separately() -> None:
+    from agent.bench.multiuser import Tally
+
+    tally = Tally()
+    for kind, seconds in (("login", 0.9), ("save_contact", 0.05), ("tab_select", 0.02),
+                          ("mock_send", 3.0), ("draft_outreach", 5.0)):
+        tally.timed(kind, seconds)
+    tally.error(1, "visit", "RuntimeError: boom")
+    summary = tally.summary(seconds=2.0, students=1)
+    assert summary["non_model_p95_ms"] == 900.0 and summary["non_model_p95_ms_after_sign_in"] == 50.0
+    assert summary["requests"]["mock_send"] == {"count": 1, "p50_ms": 3000.0, "p95_ms": 3000.0,
+                                                "max_ms": 3000.0}
+    assert summary["throughput_rps"] == 2.5 and summary["errors"] == 1
+    assert summary["target"]["met"] is False
