@@ -14,7 +14,8 @@ from agent.ingest.pipeline import index_is_built, ingest
 # A two-minute microphone recording reaches the server as 16-bit WAV at 44.1 kHz: 10.6 MB. Text
 # uploads keep their own, much smaller limits (e.g. 200 KB per notes file).
 MAX_FILE_SIZE = "12mb"
-QUEUE_MAX = 32
+QUEUE_MAX = 32  # one person's page: a few events pending at most
+QUEUE_MAX_MULTI_USER = 2_000  # a page load fires about ten events; 50 students at once filled 32
 
 
 def quiet_telemetry() -> None:
@@ -55,7 +56,8 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     if not index_is_built(deps.vectors, deps.db):
         ingest(deps.vectors, deps.db)
     app = create_app(deps)
-    app.queue(max_size=QUEUE_MAX, default_concurrency_limit=4)
+    app.queue(max_size=QUEUE_MAX_MULTI_USER if deps.multi_user else QUEUE_MAX,
+              default_concurrency_limit=4)
     options = launch_options(host, port, block=block, sessions=deps.settings.page_sessions(deps.multi_user))
     middleware = [guard_middleware(app)]
     if deps.multi_user:
