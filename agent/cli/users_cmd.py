@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from agent.cli.common import add_json_flag, settings_from
+from agent.config import Settings
 from agent.errors import InputError
 
 
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action != "list":
         check_name(args.name)  # before a prompt or opening the database
-    db = Database(settings_from(args).db_path)
+    settings = settings_from(args)
+    db = Database(settings.db_path)
     if args.action == "add":
         password = check_password(read_password(args.password_stdin))
         user_id = store.add_user(db, args.name, password, admin=args.admin)
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         emit(args, {"users": users}, human or "no users yet: coach users add NAME")
     elif args.action == "remove":
         user_id = store.remove_user(db, args.name)
-        gone = forget_outside_sql(settings_from(args), user_id)
+        gone = forget_outside_sql(settings, user_id)
         emit(args, {"removed": args.name, **gone}, f"removed user {args.name} and their data")
     elif args.action == "passwd":
         if store.find_user(db, args.name) is None:
@@ -83,14 +85,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def forget_outside_sql(settings: Any, user_id: int) -> dict[str, int]:
+def forget_outside_sql(settings: Settings, user_id: int) -> dict[str, int]:
     """What the account owned outside the SQL tables: its rehearsal threads in the checkpointer
     and its documents' chunks in the index. Run after the rows are gone, so a failure here leaves
     orphans nobody can reach (no login maps to the id, and ids are never reused), not a half
     account."""
     from agent.deps import Deps
     from agent.mock.graph import open_checkpointer, thread_owner
-    from agent.store.vectors import OWNED
 
     saver: Any = open_checkpointer(settings)
     threads = [t for t in saver.thread_checkpoint_counts() if thread_owner(t) == user_id]
@@ -98,11 +99,7 @@ def forget_outside_sql(settings: Any, user_id: int) -> dict[str, int]:
         saver.delete_thread(thread_id)
     deps = Deps(settings)
     try:
-        store_ = deps.vectors
-        before = store_.count(OWNED)
-        with store_.guarded():
-            store_.collection(OWNED).delete(where={"user_id": int(user_id)})
-        chunks = before - store_.count(OWNED)
+        chunks = deps.vectors.forget_owner(user_id)
     finally:
         deps.close()
     return {"rehearsals_deleted": len(threads), "document_chunks_deleted": chunks}

@@ -174,6 +174,15 @@ class VectorStore:
         with self.guarded():
             col.delete(where=owned_where(kind, owner, {"source": source}))
 
+    def forget_owner(self, owner: int) -> int:
+        """Delete every chunk of `owner`'s documents (their account is removed); how many went."""
+        col = self.collection(OWNED)
+        with self.guarded():
+            mine = col.get(where=owned_where(OWNED, owner), include=[])["ids"]
+            if mine:
+                col.delete(ids=mine)
+        return len(mine)
+
     def count(self, kind: str) -> int:
         col = self.collection(kind)
         with self.guarded():
