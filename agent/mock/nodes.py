@@ -51,7 +51,7 @@ from agent.mock.persona import (
     template_reply,
     working_brief,
 )
-from agent.mock.state import MAX_TURN_CHARS, Feedback, MockState, TurnRecord
+from agent.mock.state import MAX_TURN_CHARS, Feedback, MockState, ScreenView, TurnRecord
 from agent.mock.styles import Style, deflects, facts_for_turn, good_question, style_for
 from agent.mock.topics import TopicReader, sections_for
 from agent.mock.turns import (
@@ -363,8 +363,9 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         return kind, template_reply(kind, seed), []
     opening = record["index"] == 0 or bool(record.get("greeting") or record.get("self_intro"))
     follow_up = bool(record.get("asks") and FOLLOW_UP_ASK.search(record["text"]))
-    closing = record.get("wrap_up") or (record.get("thanks") and not opening
-                                        and (not record.get("asks") or follow_up))
+    # A parting wish on the first line is politeness, not a goodbye.
+    closing = (record.get("wrap_up") and record["index"] > 0) or (
+        record.get("thanks") and not opening and (not record.get("asks") or follow_up))
     if closing:
         return "goodbye", template_reply("goodbye_follow_up" if follow_up else "goodbye", seed), []
     if clock.get("notice") and clock.get("extra", 0) >= EXTRA_TURNS_AFTER_TIME:
@@ -375,7 +376,8 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         # (the screen may read the rewording differently: "ended up in tax" is not about pay).
         return _repeat(repeat_of, answers, transcript, seed)
     screen = record.get("screen")
-    if screen and screen.get("verdict") == "flag" and screen.get("category"):
+    if screen and screen.get("category") and (
+            screen.get("verdict") == "flag" or _unsure_about_own_employer(screen, record, persona)):
         category = str(screen["category"])
         company_of = f" to {persona['company']}" if persona.get("company") else ""
         advice = advice_from(brief, category)
@@ -412,6 +414,25 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
     if clock.get("notice"):
         return "one_more", "", []
     return "answer", "", []
+
+
+OWN_EMPLOYER = re.compile(r"\byour (?:company|firm|employer|organi[sz]ation|agency|team|"
+                          r"department|business)\b", re.IGNORECASE)
+
+
+def _unsure_about_own_employer(screen: ScreenView, record: TurnRecord,
+                               persona: dict[str, Any]) -> bool:
+    """The screen could not decide whether this is confidential, and it asks about the contact's
+    own employer ("How much were Pinecrest's profits last quarter?"): a real contact errs on the
+    side of not discussing their employer's figures, and so does ours."""
+    if screen.get("verdict") != "review" or screen.get("category") != "confidential_information":
+        return False
+    text = record["text"]
+    company = str(persona.get("company") or "").strip()
+    names = [w for w in re.findall(r"[A-Z][\w&'’-]+", company)
+             if w.lower() not in {"the", "of", "and", "inc", "llc", "ltd", "co"}]
+    return bool(OWN_EMPLOYER.search(text)) or any(
+        re.search(rf"\b{re.escape(name)}\b", text) for name in names)
 
 
 ANSWERED_ROUTES = frozenset({"answer", "greet_answer", "one_more", "guarded_deflect", "repeat"})

@@ -63,7 +63,11 @@ NAME_PERMISSION = re.compile(
 )
 WRAP_UP = re.compile(
     r"\b(bye|goodbye|talk soon|that'?s (?:all|everything|it)|that covers it|i'?ll let you go|"
-    r"wrap (?:up|things up)|those are all my questions|that was my last question)\b", re.IGNORECASE,
+    r"wrap (?:up|things up)|those are all my questions|that was my last question|take care)\b|"
+    # A parting wish: "Have a good week", "Enjoy the rest of your afternoon".
+    r"\bhave an? (?:\w+ )?(?:day|week|weekend|morning|afternoon|evening|night|one|rest of)\b|"
+    r"\benjoy (?:the rest of )?your (?:day|week|weekend|morning|afternoon|evening)\b",
+    re.IGNORECASE,
 )
 # A closing that asks only whether the user may stay in touch: answered with a yes and a goodbye.
 FOLLOW_UP_ASK = re.compile(
@@ -78,7 +82,9 @@ TIME_ACK = re.compile(
 )
 ASK_START = re.compile(
     r"^(what|how|why|when|where|who|whom|which|is|are|was|were|do|does|did|can|could|would|will|"
-    r"should|have|has|tell me|describe|explain|walk me|any (?:advice|tips))\b", re.IGNORECASE,
+    r"should|tell me|describe|explain|walk me|any (?:advice|tips))\b|"
+    # "Have you…" asks; "Have a good week" wishes.
+    r"^ha(?:ve|s) (?!an?\b|fun\b|a\s)", re.IGNORECASE,
 )
 # What a line must mention to be a job ask when it asks nothing: the screen's classifier was built
 # on questions, and reads thanks such as "for fitting me in" as a pitch.
@@ -147,7 +153,8 @@ def find_repeat(text: str, earlier: Sequence[str]) -> int | None:
 
 # "Sorry, how was it again that you got into product?": a user who asks again says so.
 REMINDER = re.compile(r"\b(again|remind me|did you say|you (?:said|mentioned)|go (?:back )?over|"
-                      r"once more|one more time)\b", re.IGNORECASE)
+                      r"once more|one more time|(?:walk|take|run|talk) me back through|recap)\b",
+                      re.IGNORECASE)
 # Cosines between a question and an earlier one (MiniLM, question parts), chosen on the persona
 # eval's dev half: reworded repeats with a reminder scored 0.39-0.79 and lines without one that
 # were not repeats at most 0.68; a repeat without a reminder must be nearly the same question.

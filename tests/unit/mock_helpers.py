@@ -23,14 +23,17 @@ class ScriptedScreen:
 
 
 def scripted_reader(flags: dict[str, str] | None = None, searchable: Iterable[str] = (),
-                    minor: Iterable[str] = ()) -> TurnReader:
-    """`flags` maps a turn's text to its screening category; the others are ok."""
+                    minor: Iterable[str] = (), reviews: dict[str, str] | None = None) -> TurnReader:
+    """`flags` maps a turn's text to its screening category, `reviews` to the category of an
+    undecided screen (verdict `review`); the others are ok."""
     flags = flags or {}
+    undecided = reviews or {}
     web = set(searchable)
     small = set(minor)
 
     def screen(questions: list[str]) -> list[ScriptedScreen]:
         return [ScriptedScreen("flag", flags[q], f"scripted {flags[q]}") if q in flags
+                else ScriptedScreen("review", undecided[q], "scripted review") if q in undecided
                 else ScriptedScreen() for q in questions]
 
     def priority(question: str) -> Priority:

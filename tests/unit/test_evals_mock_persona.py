@@ -9,13 +9,15 @@ from agent.mock.persona import GENERIC_ROLE, match_brief
 from evals.common import load_jsonl
 from evals.mock_persona import DATASET, claims_in, coverage_share, score, unsupported
 
-NEEDED = {"opening", "week", "off_limits", "job_ask", "referral", "closing"}
+NEEDED = {"opening", "off_limits", "job_ask", "referral", "closing"}
 
 
 def test_dataset_covers_roles_styles_bios_and_moves(encoder) -> None:  # type: ignore[no-untyped-def]
     cases = load_jsonl(DATASET)
     assert len(cases) >= 20
-    assert Counter(c["split"] for c in cases) == {"dev": len(cases) // 2, "heldout": len(cases) // 2}
+    splits = Counter(c["split"] for c in cases)
+    assert set(splits) == {"dev", "heldout", "heldout2"}
+    assert splits["dev"] == splits["heldout"] and splits["heldout2"] >= 10
     roles = {c["contact_role"] for c in cases}
     assert len(roles) >= 8
     assert sum(match_brief(r, encoder).role == GENERIC_ROLE for r in roles) >= 3
@@ -26,7 +28,7 @@ def test_dataset_covers_roles_styles_bios_and_moves(encoder) -> None:  # type: i
         labels = case["labels"]
         assert len(labels) == len(case["turns"])
         assert NEEDED <= set(labels), case["id"]
-        assert any(label in ("tools", "skills") for label in labels), case["id"]
+        assert sum(label in ("path", "week", "tools", "skills") for label in labels) >= 2, case["id"]
         repeats = [label for label in labels if label.startswith("repeat:")]
         assert len(repeats) == 1 and labels[int(repeats[0].split(":")[1])] in ("path", "week", "tools",
                                                                               "skills")

@@ -256,3 +256,59 @@ def test_a_first_sentence_that_fails_is_never_shown_complete_and_the_facts_are_s
     spoken = [s for e in events if e["type"] == "delta" for s in speech.feed(e["text"])]
     assert spoken == []  # the invented sentence was never complete on the page, so never spoken
     assert fake_llm.calls and len([e for e in events if e["type"] == "delta"]) < 10  # stopped early
+
+
+@pytest.mark.parametrize("goodbye", [
+    "Many thanks, this was a real help. Have a lovely evening.",
+    "I appreciate it. Enjoy the rest of your weekend!",
+    "Thanks again, take care.",
+])
+def test_a_parting_wish_is_a_closing_not_a_question(goodbye, deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    graph = make_graph(deps)
+    fake_llm.outcomes.append(FactWords())
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    list(send_turn(deps, thread, "How did you get into data analysis?", graph=graph))
+    (reply,) = replies(list(send_turn(deps, thread, goodbye, graph=graph)))
+    assert reply["route"] == "goodbye"
+
+
+def test_have_you_still_asks_and_an_opening_wish_is_not_a_goodbye(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    from agent.mock.turns import asks_something
+
+    assert asks_something("Have you ever worked outside a hospital")
+    assert not asks_something("Have a good week.")
+    graph = make_graph(deps)
+    thread = start_session(deps, request(), graph=graph)
+    (reply,) = replies(list(send_turn(
+        deps, thread, "Hi Priya, I hope you have a good day so far. I'm Sam.", graph=graph)))
+    assert reply["route"] == "greeting"
+
+
+def test_walk_me_back_through_is_a_repeat_even_when_the_screen_misreads_it(  # type: ignore[no-untyped-def]
+        deps, fake_llm) -> None:
+    again = "Could you walk me back through the steps into analytics?"
+    graph = make_graph(deps, flags={again: "job_request"})
+    fake_llm.outcomes.extend([FactWords(), FactWords()])
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    (first,) = replies(list(send_turn(deps, thread, "How did you get into data analysis?", graph=graph)))
+    (repeat,) = replies(list(send_turn(deps, thread, again, graph=graph)))
+    assert repeat["route"] == "repeat"
+    assert {f["text"] for f in repeat["facts"]} == {f["text"] for f in first["facts"]}
+
+
+@pytest.mark.parametrize(("question", "declined"), [
+    ("How much were St. Mary's profits last quarter?", True),
+    ("What is your team's budget for next year?", True),
+    ("How do hospitals usually set analytics budgets?", False),
+])
+def test_an_undecided_screen_about_the_contacts_own_employer_is_declined(  # type: ignore[no-untyped-def]
+        question, declined, deps, fake_llm) -> None:
+    graph = make_graph(deps, reviews={question: "confidential_information"})
+    fake_llm.outcomes.append(FactWords())
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    (reply,) = replies(list(send_turn(deps, thread, question, graph=graph)))
+    assert (reply["route"] == "decline_confidential_information") is declined
+
