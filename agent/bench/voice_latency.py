@@ -14,7 +14,10 @@ another contact role on the real embedded model.
   the model's first token, the tokens up to the first sentence's end; for a behaviour template,
   the template);
 * `tts_s` — that sentence → its WAV clip (Piper), the first audio byte the browser can play;
-* `first_audio_s` = the three together; the target is ≤ 2.0 s for a five-second question.
+* `first_audio_s` = the three together; the target is ≤ 2.0 s for a five-second question. A reply
+  to a question the model answers opens with a short acknowledgement ("Sure.", made ahead), said
+  while the model starts, as a person would; so the first audio is often that, and
+  `first_content_audio_s` is the first clip that says something of the answer itself.
 
 Load times of the two models (import and load, in this process) come first. `--quick` runs one
 session.
@@ -55,6 +58,7 @@ class TimedSpeaker:
 
     inner: Any
     spans: list[tuple[float, float]] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)
 
     @property
     def sample_rate(self) -> int:
@@ -64,6 +68,7 @@ class TimedSpeaker:
         start = time.perf_counter()
         wav = self.inner.sentence_wav(sentence)
         self.spans.append((start, time.perf_counter()))
+        self.said.append(sentence)
         return wav  # type: ignore[no-any-return]
 
 
@@ -73,10 +78,14 @@ def load_times() -> dict[str, Any]:
     start = time.perf_counter()
     importlib.import_module("piper")
     out["tts_import_s"] = time.perf_counter() - start
+    from agent.mock.persona import ACKS
     from agent.voice.tts import Speaker
 
     speaker = Speaker()
     out["tts_load_s"] = speaker.load_seconds
+    start = time.perf_counter()
+    speaker.prepare([ack.strip() for ack in ACKS])  # as the app's loader does
+    out["tts_prepare_acks_s"] = time.perf_counter() - start
     start = time.perf_counter()
     importlib.import_module("faster_whisper")
     out["stt_import_s"] = time.perf_counter() - start
@@ -110,6 +119,7 @@ def spoken_turn(deps: Deps, timer: TimingChatModel, speaker: TimedSpeaker, threa
     handed_over = workdir / f"upload-{time.monotonic_ns()}.wav"
     shutil.copyfile(recording, handed_over)  # the handler deletes what it was given
     calls_before, spans_before = len(timer.calls), len(speaker.spans)
+    clip_times: list[float] = []
     start = time.perf_counter()
     text, heard, status, _ = voice.transcribe_handler(deps, str(handed_over), thread, False)
     text_at = time.perf_counter()
@@ -121,12 +131,16 @@ def spoken_turn(deps: Deps, timer: TimingChatModel, speaker: TimedSpeaker, threa
         now = time.perf_counter()
         if isinstance(clips, str) and "data:audio" in clips and first_clip_at is None:
             first_clip_at = now
+        if isinstance(clips, str) and clips.count("data:audio") > len(clip_times):
+            clip_times += [now] * (clips.count("data:audio") - len(clip_times))
         if isinstance(clips, str) and clips.split("\n", 1)[0].split(":")[-1] not in ("0", ""):
             restarts = 1
     reply_at = time.perf_counter()
     calls = timer.calls[calls_before:]
     spans = speaker.spans[spans_before:]
+    said = speaker.said[spans_before:]
     first_synth = spans[0] if spans else None
+    acked = bool(said) and voice.is_ack(said[0])
     row: dict[str, Any] = {"question_s": round(seconds, 2), "heard": text,
                            "stt_s": text_at - start, "model_called": bool(calls),
                            "model_ttft_s": calls[0].ttft if calls else None,
@@ -134,7 +148,11 @@ def spoken_turn(deps: Deps, timer: TimingChatModel, speaker: TimedSpeaker, threa
     if first_synth and first_clip_at:
         row.update({"model_s": first_synth[0] - text_at, "tts_s": first_synth[1] - first_synth[0],
                     "first_audio_s": first_clip_at - start,
-                    "first_audio_before_reply_done": first_clip_at < reply_at - 1e-3})
+                    "first_audio_before_reply_done": first_clip_at < reply_at - 1e-3,
+                    "acknowledged": acked})
+        content = 1 if acked else 0
+        if len(clip_times) > content:  # the first clip that says something of the answer
+            row["first_content_audio_s"] = clip_times[content] - start
     return row
 
 
@@ -173,6 +191,9 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     for key in ("stt_s", "model_s", "tts_s", "first_audio_s"):
         out[key] = summarise(t[key] for t in timed)
     out["first_audio_5s_question_s"] = summarise(t["first_audio_s"] for t in five)
+    out["first_content_audio_5s_question_s"] = summarise(
+        t["first_content_audio_s"] for t in five if "first_content_audio_s" in t)
+    out["turns_opened_with_acknowledgement"] = sum(bool(t.get("acknowledged")) for t in timed)
     totals = [t["first_audio_s"] for t in timed]
     if totals:
         for key in ("stt_s", "model_s", "tts_s"):

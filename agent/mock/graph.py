@@ -192,15 +192,16 @@ def _require_open(graph: Rehearsals, thread_id: str) -> None:
 
 
 def send_turn(deps: Deps, thread_id: str, text: str, graph: Rehearsals | None = None,
-              speech: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+              speech: dict[str, Any] | None = None, aloud: bool = False) -> Iterator[dict[str, Any]]:
     """Give the contact the user's line; yields {'type': 'delta'|'reply', ...} events. A spoken
-    line brings its figures (`agent.voice.speech.TurnSpeech`) for the feedback."""
+    line brings its figures (`agent.voice.speech.TurnSpeech`) for the feedback; `aloud` says the
+    reply will be spoken, so an answer opens with an acknowledgement said before the model starts."""
     graph = graph or mock_graph(deps)
     if not owns_thread(deps, thread_id):
         raise InputError(f"no rehearsal with thread id {thread_id}")
     _require_open(graph, thread_id)
     yield from _settle(graph, thread_id)
-    value: Any = {"text": text, "speech": speech} if speech else text
+    value: Any = {"text": text, "speech": speech, "aloud": aloud} if speech or aloud else text
     for mode, payload in graph.stream(Command(resume=value), thread_id):
         if mode == "custom":
             yield payload

@@ -43,6 +43,7 @@ from agent.mock.persona import (
     GENERIC_ROLE,
     SECTION_FOR,
     RoleBrief,
+    ack_for,
     advice_from,
     asks_company_inside,
     brief_for,
@@ -259,11 +260,14 @@ def await_user_turn(state: MockState) -> dict[str, Any]:
                        "limit": state["request"]["minutes"]})
     if isinstance(value, dict) and value.get("end"):
         return {"pending": None, "ended": True}
-    if isinstance(value, dict):  # a spoken turn: its text and how it sounded
-        turn = str(len(state.get("turns", [])))
-        return {"pending": str(value.get("text") or "")[:MAX_TURN_CHARS],
-                "speech": {**state.get("speech", {}), turn: dict(value.get("speech") or {})}}
-    return {"pending": str(value or "")[:MAX_TURN_CHARS]}
+    if isinstance(value, dict):  # a turn with options: how it sounded, whether the reply is spoken
+        updates: dict[str, Any] = {"pending": str(value.get("text") or "")[:MAX_TURN_CHARS],
+                                   "aloud": bool(value.get("aloud"))}
+        if value.get("speech"):
+            turn = str(len(state.get("turns", [])))
+            updates["speech"] = {**state.get("speech", {}), turn: dict(value["speech"])}
+        return updates
+    return {"pending": str(value or "")[:MAX_TURN_CHARS], "aloud": False}
 
 
 def classify_turn(state: MockState, runtime: Runtime[MockContext]) -> dict[str, Any]:
@@ -306,8 +310,9 @@ def reply_as_contact(state: MockState, runtime: Runtime[MockContext]) -> dict[st
         count = 1 if route == "guarded_deflect" else facts_for_turn(style, question, opened_up)
         facts = plan_facts(context.deps, persona, question, answers, count)
         sent_user = context.layout.user_content(persona, user_line, facts)
+        ack = ack_for(str(persona.get("name", "")), index) if state.get("aloud") else ""
         frame = _framing(route, seed, style.name == "busy" and not any(a.get("busy_said") for a in answers),
-                         user_name(turns))
+                         user_name(turns), ack)
         answer, origin = answer_in_persona(context, state, record, question, sent_user, messages, facts,
                                            seed, style, frame)
         reply = frame(answer)
@@ -454,12 +459,13 @@ def _repeat(repeat_of: int, answers: list[dict[str, Any]], transcript: list[dict
     return "repeat", template_reply("repeat", seed, recap=recap), []
 
 
-def _framing(route: str, seed: str, busy_first: bool, user: str) -> Callable[[str], str]:
-    """The words around the model's answer (a greeting, "one more", a deflection, the busy note),
-    known before the model starts, so the streamed text (and the speech made from it) already
-    reads as the final reply will."""
+def _framing(route: str, seed: str, busy_first: bool, user: str, ack: str = "") -> Callable[[str], str]:
+    """The words around the model's answer (a greeting, "one more", a deflection, the busy note,
+    the acknowledgement of a spoken question), known before the model starts, so the streamed text
+    (and the speech made from it) already reads as the final reply will."""
     lead = {"one_more": template_reply("one_more", seed),
-            "greet_answer": template_reply("greet_short", seed, user=user)}.get(route, "")
+            "greet_answer": template_reply("greet_short", seed, user=user),
+            "answer": ack}.get(route, "")
 
     def frame(answer: str) -> str:
         if route == "guarded_deflect":
@@ -514,6 +520,8 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
             kept.append(sentence)
 
     buffer = ""
+    if frame("").strip():  # the lead is known now: shown (and spoken) before the model's first word
+        emit({"type": "delta", "turn": record["index"], "text": frame("").strip()})
     try:
         for delta in deps.llm.stream(request_messages, max_tokens=style.max_tokens,
                                      temperature=0.4, stop=STOP):

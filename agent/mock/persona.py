@@ -306,6 +306,17 @@ ONE_MORE = ("I can stay for one more quick one. ", "Sure, quickly, since we're o
 HARD_STOP = ("I'm sorry, I really do have to go now. Feel free to email me if anything else comes "
              "up. Good luck!",)
 OPENERS = ("", "Good question. ", "In my experience, ", "Honestly, ", "From what I've seen, ")
+# What a person says at once when a question reaches them by voice, while they think: a spoken
+# reply starts with one (said before the model has written a word), a typed one never does.
+ACKS = ("Good question. ", "Sure. ", "Hmm, let me think. ", "Right. ", "Oh, that's a good one. ",
+        "Let me think about that. ")
+
+
+def ack_for(name: str, turn: int) -> str:
+    """The acknowledgement for a spoken turn: the contact's own rotation through `ACKS`, so two
+    turns in a row never start the same way."""
+    start = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+    return ACKS[(start + turn) % len(ACKS)]
 
 
 def template_reply(kind: str, seed: str, **slots: str) -> str:

@@ -116,6 +116,7 @@ class MockState(TypedDict, total=False):
     transcript: list[dict[str, str]]
     turns: list[TurnRecord]
     pending: str | None
+    aloud: bool  # the pending turn's reply will be spoken (voice output on)
     ended: bool
     clock: dict[str, Any]
     answers: list[dict[str, Any]]

@@ -21,9 +21,17 @@ def _always(_: str) -> bool:
     return True
 
 
+def _never(_: str) -> bool:
+    return False
+
+
 @dataclass
 class ReplySpeech:
+    """`settled` names a first sentence that is complete the moment it is shown (a template the
+    reply opens with, such as an acknowledgement), so it is spoken before the next one begins."""
+
     speakable: Callable[[str], bool] = _always
+    settled: Callable[[str], bool] = _never
     spoken: list[str] = field(default_factory=list)
     generation: int = 0
     held: bool = False
@@ -32,7 +40,8 @@ class ReplySpeech:
         """The sentences of the partial reply that are complete, new and fit to speak."""
         if self.held:
             return []
-        done = sentences(partial)[:-1]
+        parts = sentences(partial)
+        done = parts if len(parts) == 1 and self.settled(parts[0]) else parts[:-1]
         if done[: len(self.spoken)] != self.spoken:
             self.held = True
             return []

@@ -57,6 +57,7 @@ class Speaker:
         self.voice = PiperVoice(config=PiperConfig.from_dict(settings), session=session,
                                 download_dir=model.parent)
         self.sample_rate = int(self.voice.config.sample_rate)
+        self._prepared: dict[str, bytes] = {}
         self.load_seconds = time.perf_counter() - start
 
     def samples(self, text: str, *, speed: float = 1.0) -> np.ndarray:
@@ -76,5 +77,13 @@ class Speaker:
         return wav_bytes(self.samples(text, speed=speed), self.sample_rate)
 
     def sentence_wav(self, sentence: str) -> bytes:
-        """One sentence (or a few words) as a WAV clip for the browser."""
-        return self.wav(sentence)
+        """One sentence (or a few words) as a WAV clip for the browser; a phrase made ahead by
+        `prepare` comes from memory."""
+        kept = self._prepared.get(sentence)
+        return kept if kept is not None else self.wav(sentence)
+
+    def prepare(self, phrases: list[str]) -> None:
+        """Synthesise fixed phrases now (the acknowledgements a spoken reply opens with), so the
+        first audio of a reply does not wait for Piper."""
+        for phrase in phrases:
+            self._prepared[phrase] = self.wav(phrase)

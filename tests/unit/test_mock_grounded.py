@@ -312,3 +312,24 @@ def test_an_undecided_screen_about_the_contacts_own_employer_is_declined(  # typ
     (reply,) = replies(list(send_turn(deps, thread, question, graph=graph)))
     assert (reply["route"] == "decline_confidential_information") is declined
 
+
+def test_a_reply_to_be_spoken_opens_with_an_acknowledgement_before_the_model(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    from agent.mock.persona import ACKS
+
+    graph = make_graph(deps)
+    fake_llm.outcomes.extend([FactWords(), FactWords(), FactWords()])
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    spoken = []
+    for question in ("How did you get into data analysis?", "Which tools do you use every day?"):
+        events = list(send_turn(deps, thread, question, graph=graph, aloud=True))
+        first = next(e for e in events if e["type"] == "delta")
+        (reply,) = replies(events)
+        assert first["text"] + " " in ACKS  # shown before the model's first word
+        assert reply["text"].startswith(first["text"] + " ") and len(reply["text"]) > len(first["text"]) + 10
+        spoken.append(first["text"])
+    assert spoken[0] != spoken[1]  # two turns in a row do not open the same way
+    (typed,) = replies(list(send_turn(deps, thread, "What skills matter most early on?", graph=graph)))
+    assert not any(typed["text"].startswith(ack) for ack in ACKS)
+    view = session_view(deps, thread, graph=graph)
+    assert view is not None and view.transcript[3]["text"].startswith(spoken[0])

@@ -177,4 +177,7 @@ def test_only_the_replys_first_sentence_is_split(ui_deps, fake_llm) -> None:  # 
                                       [], None, True))
     finally:
         voice._speaker = real  # type: ignore[assignment]
-    assert spoken and spoken[0].endswith(",") and len(spoken[0].split()) < len(long_first.split())
+    assert spoken and voice.is_ack(spoken[0])  # said at once, while the model starts
+    content = spoken[1:]
+    assert content[0].endswith(",") and len(content[0].split()) < len(long_first.split())
+    assert not any(chunk.endswith(",") for chunk in content[1:])  # only the first sentence is split

@@ -34,3 +34,13 @@ def test_a_sentence_that_fails_the_checks_is_never_spoken() -> None:
     assert plan.feed("Good question. As an AI model I cannot. More text. And") == []
     restart, todo = plan.finish("Good question. Mostly interviews.")
     assert not restart and todo == ["Mostly interviews."]
+
+
+def test_a_settled_opening_is_spoken_before_the_next_sentence_begins() -> None:
+    plan = ReplySpeech(settled=lambda s: s == "Sure.")
+    assert plan.feed("Sure.") == ["Sure."]
+    assert plan.feed("Sure. I started") == []
+    assert plan.feed("Sure. I started in a lab. Then") == ["I started in a lab."]
+    assert plan.finish("Sure. I started in a lab. Then I moved.") == (False, ["Then I moved."])
+    other = ReplySpeech(settled=lambda s: s == "Sure.")
+    assert other.feed("Surely") == [] and other.feed("Surely not.") == []  # only the settled text

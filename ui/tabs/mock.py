@@ -146,9 +146,10 @@ def start_handler(deps: Deps, contact_id: str, name: str, role: str, company: st
 
 
 def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None,
-                 speech: dict[str, Any] | None = None) -> Iterator[tuple[Chat, str, str, str]]:
+                 speech: dict[str, Any] | None = None, aloud: bool = False
+                 ) -> Iterator[tuple[Chat, str, str, str]]:
     """Yield (chat, clock, status, textbox) while the contact's reply streams in; a spoken line
-    brings the figures of how it was said."""
+    brings the figures of how it was said, and `aloud` says the reply will be spoken."""
     chat = list(chat or [])
     if not thread_id:
         yield chat, gr.skip(), error_markdown("Start a rehearsal first."), text
@@ -163,7 +164,7 @@ def send_handler(deps: Deps, thread_id: str, text: str, chat: Chat | None,
     # reply streams (or is spoken) is not wiped, and is sent when this turn is done.
     notice = ""
     try:
-        for event in workflow().send_turn(deps, thread_id, text, speech=speech):
+        for event in workflow().send_turn(deps, thread_id, text, speech=speech, aloud=aloud):
             if event.get("type") == "delta" and event.get("text"):
                 chat[-1] = {"role": "assistant", "content": event["text"]}
                 yield list(chat), gr.skip(), notice, gr.skip()

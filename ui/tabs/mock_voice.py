@@ -29,6 +29,7 @@ import gradio as gr
 
 from agent.deps import Deps
 from agent.errors import CoachError
+from agent.mock.persona import ACKS
 from agent.mock.state import MAX_TURN_CHARS
 from agent.mock.validate import reply_problems
 from agent.text.words import words
@@ -150,6 +151,11 @@ def speakable(sentence: str) -> bool:
     return not set(reply_problems(sentence, question="")) - {"empty"}
 
 
+def is_ack(sentence: str) -> bool:
+    """A spoken reply's opening acknowledgement ("Sure."): complete as soon as it is shown."""
+    return sentence.strip() + " " in ACKS
+
+
 FIRST_CLAUSE = re.compile(r"^(.+?[,;:])\s+(.+)$")
 LONG_FIRST_SENTENCE = 10  # words
 
@@ -176,11 +182,13 @@ def voice_send_handler(deps: Deps, send: SendHandler, thread_id: str, text: str,
     plus the reply's sentences as audio clips while it streams (when speaking is on)."""
     speech = speech_for(heard, text)
     speaker, note = _speaker(deps) if speak else (None, "")
-    plan = ReplySpeech(speakable=speakable)
+    plan = ReplySpeech(speakable=speakable, settled=is_ack)
     key = secrets.token_hex(6)
     clips = f"{key}:0\n" if speaker is not None else ""
     kept: Any = heard
-    for chat_out, clock, status, box in send(deps, thread_id, text, chat, speech=speech):
+    content_started = False
+    for chat_out, clock, status, box in send(deps, thread_id, text, chat, speech=speech,
+                                             aloud=speaker is not None):
         final = isinstance(clock, str)
         if final:
             kept = None
@@ -191,12 +199,17 @@ def voice_send_handler(deps: Deps, send: SendHandler, thread_id: str, text: str,
             if final:
                 restart, todo = plan.finish(reply)
                 if restart:
-                    clips = f"{key}:{plan.generation}\n"
+                    clips, content_started = f"{key}:{plan.generation}\n", False
             else:
                 todo = plan.feed(reply)
         yield chat_out, clock, status or note, box, clips, kept
-        first = clips.count("\n") == 1 and bool(todo)  # nothing of this reply is in the player yet
-        chunks = [*clause_chunks(todo[0]), *todo[1:]] if first else todo
+        chunks: list[str] = []
+        for sentence in todo:  # the reply's first sentence after its acknowledgement: clause first
+            if not content_started and not is_ack(sentence):
+                chunks += clause_chunks(sentence)
+                content_started = True
+            else:
+                chunks.append(sentence)
         for sentence in chunks:
             try:
                 clips += clip_line(speaker.sentence_wav(sentence))  # type: ignore[union-attr]
