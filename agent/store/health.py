@@ -144,7 +144,7 @@ def check_model(settings: Settings) -> Finding:
 def check_rehearsal_server(settings: Settings) -> Finding:
     """With COACH_DATABASE_URL the rehearsals are on PostgreSQL: connect, and count the threads."""
     from agent.store.checkpoints import open_saver
-    from agent.store.pg_checkpoints import redacted
+    from agent.store.pg_db import redacted
 
     where = f"PostgreSQL at {redacted(settings.database_url or '')}"
     try:
