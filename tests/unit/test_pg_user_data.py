@@ -1,6 +1,6 @@
 """User data on PostgreSQL (COACH_DATABASE_URL): the schema matches SQLite's, the CLI saves to the
-server and not to the data folder, and a server that is down or lost is one line naming it (never
-its password)."""
+server and not to the data folder, the doctor reports the server, backups refuse, and a server
+that is down or lost is one line naming it (never its password)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import psycopg
 import pytest
 
 from agent.errors import StorageError
+from agent.store.backup import create_backup, restore_backup
 from agent.store.db import Database, open_database
+from agent.store.health import diagnose
 from agent.store.pg_db import PG_MIGRATIONS, PgDatabase
 from tests.conftest import make_settings
 from tests.engines import Postgres, free_port
@@ -138,3 +140,33 @@ def test_a_lost_server_is_one_line_and_the_pool_recovers(
     assert mine.get_profile()["name"] == "Lee"
     db.close()
 
+
+def test_doctor_reports_the_user_data_on_the_server(tmp_path: Path, postgres_url: str) -> None:
+    settings = make_settings(tmp_path / "data", database_url=postgres_url)
+    found = {f.check: f for f in diagnose(settings, lambda: None)}
+    assert found["your data"].status == "ok" and "no tables yet" in found["your data"].detail
+    db = open_database(settings)
+    db.local_user().add_contact("Dana Ruiz")
+    db.close()
+    found = {f.check: f for f in diagnose(settings, lambda: None)}
+    detail = found["your data"].detail
+    assert found["your data"].status == "ok", detail
+    assert detail.startswith("PostgreSQL at 127.0.0.1:") and f"schema {len(PG_MIGRATIONS)}:" in detail
+    assert "1 contacts" in detail and "0 users" in detail
+    assert not settings.db_path.exists()
+
+
+def test_backup_and_restore_refuse_and_point_at_pg_dump(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "postgresql://coach:secret@db.example:5432/coach"
+    settings = make_settings(tmp_path / "data", database_url=url)
+    for attempt in (lambda: create_backup(settings, tmp_path / "b.zip"),
+                    lambda: restore_backup(settings, tmp_path / "b.zip")):
+        with pytest.raises(Exception, match="your data is on PostgreSQL at db.example:5432/coach"):
+            attempt()
+    monkeypatch.setenv("COACH_DATABASE_URL", url)
+    for argv in (("backup", str(tmp_path / "b.zip")), ("restore", str(tmp_path / "b.zip"))):
+        code, out, err = invoke(capsys, "--data-dir", str(tmp_path / "data"), *argv)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert "pg_dump" in err and "secret" not in err
+    assert not (tmp_path / "b.zip").exists()
