@@ -3,10 +3,10 @@
 Every check only reads (the SQLite files are opened read-only), so the doctor also works on a
 read-only or damaged folder, which is when it is needed. With COACH_DATABASE_URL the user data and
 the rehearsals are on PostgreSQL: the doctor connects and reports the server instead of SQLite
-files the app does not use. `rebuild_index` is the one repair it
-performs itself: the knowledge index is derived data, rebuilt from `knowledge/` and from the
-user's documents (their chunks salvaged from the old index when it can still be read, else
-re-read from the files they came from).
+files the app does not use. `rebuild_index` is the one repair it performs itself: the knowledge
+index is derived data, rebuilt from `knowledge/` and from the user's documents (their chunks
+salvaged from the old index when it can still be read, else re-read from the files they came
+from).
 """
 
 from __future__ import annotations
