@@ -84,7 +84,8 @@ class Settings(BaseModel):
         description="Browser sessions whose page state the web UI keeps in memory (about 1 MB "
         "each); None = 64, or 1,000 with --multi-user")
     database_url: str | None = Field(
-        None, description="postgresql://… for rehearsal checkpoints; None = SQLite in data_dir")
+        None, description="postgresql://… for the user data and rehearsal checkpoints; "
+        "None = SQLite in data_dir")
     chroma_url: str | None = Field(
         None, description="http://host:port of a `chroma run` server; None = embedded Chroma")
     model_concurrency: int = Field(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from agent.config import Settings
 from agent.embeddings import Encoder, make_encoder
 from agent.errors import InputError
-from agent.store.db import LOCAL_USER_ID, Database, UserData
+from agent.store.db import LOCAL_USER_ID, UserData, UserDatabase, open_database
 from agent.store.vectors import VectorStore, open_vectors
 
 # The account a web request acts for, set by the UI around each event (`ui.app`) from Gradio's
@@ -54,7 +54,7 @@ class Deps:
     _llm: ChatModel | None = field(default=None, init=False, repr=False)
     _encoder: Encoder | None = field(default=None, init=False, repr=False)
     _vectors: VectorStore | None = field(default=None, init=False, repr=False)
-    _db: Database | None = field(default=None, init=False, repr=False)
+    _db: UserDatabase | None = field(default=None, init=False, repr=False)
     _server: EmbeddedModelServer | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
@@ -107,9 +107,11 @@ class Deps:
         return self._vectors
 
     @property
-    def db(self) -> Database:
+    def db(self) -> UserDatabase:
+        """The user database (SQLite, or PostgreSQL with COACH_DATABASE_URL), opened once per
+        process: on PostgreSQL it holds the connection pool every request shares."""
         if self._db is None:
-            self._db = self.cached("deps:db", lambda: Database(self.settings.db_path))
+            self._db = self.cached("deps:db", lambda: open_database(self.settings))
         return self._db
 
     @property

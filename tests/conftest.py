@@ -34,6 +34,8 @@ from tests.engines import (  # noqa: E402,F401 - fixtures
     chroma_url,
     postgres_server,
     postgres_url,
+    user_db,
+    user_db_url,
 )
 
 

@@ -245,3 +245,28 @@ def chroma_backend(request: pytest.FixtureRequest) -> str | None:
     if request.param == "embedded":
         return None
     return str(request.getfixturevalue("chroma_url"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def user_db_url(request: pytest.FixtureRequest) -> str | None:
+    """Run a test on both user databases: None (`coach.sqlite3` in the data folder) and a fresh
+    PostgreSQL database (COACH_DATABASE_URL), so the SQL they share cannot drift apart."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def open_user_db(url: str | None, folder: Path):  # type: ignore[no-untyped-def]
+    """The user database `url` names, or the SQLite file in `folder` without one."""
+    from agent.store.db import Database
+    from agent.store.pg_db import PgDatabase
+
+    return PgDatabase(url) if url else Database(folder / "coach.sqlite3")
+
+
+@pytest.fixture
+def user_db(user_db_url: str | None, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An empty, migrated user database on each engine; its connection pool closed afterwards."""
+    db = open_user_db(user_db_url, tmp_path)
+    yield db
+    db.close()

@@ -16,7 +16,7 @@ from agent.accounts.passwords import decoy_hash, verify_password
 from agent.accounts.ratelimit import LoginLimiter
 from agent.accounts.store import find_user
 from agent.errors import InputError
-from agent.store.db import Database
+from agent.store.db import UserDatabase
 
 log = logging.getLogger("coach.accounts")
 
@@ -25,7 +25,7 @@ client_address: ContextVar[str] = ContextVar("coach_client_address", default="un
 
 @dataclass
 class LoginCheck:
-    db: Database
+    db: UserDatabase
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
 
     def __call__(self, name: str, password: str) -> bool:

@@ -14,7 +14,7 @@ see through a broken isolation. The model is a fake OpenAI-compatible server by 
 figures are the app's, not the 135M model's; `--real-model` uses the embedded one.
 
 Two configurations: `sqlite` (the default data folder: SQLite + embedded Chroma) and `server`
-(rehearsal checkpoints on a throw-away PostgreSQL cluster, the index on a `chroma run` server,
+(user data and rehearsal checkpoints on a throw-away PostgreSQL cluster, the index on a `chroma run` server,
 both started and stopped here with the test suite's helpers in `tests/engines.py`).
 
 This group drives the repository's fault-testing tools, so it runs from a source checkout.

@@ -1,6 +1,7 @@
 """`coach backup FILE` and `coach restore FILE`: the user's data (contacts, drafts, notes, SWOTs,
 rehearsals, their own documents) in one zip archive, and back. See `agent.store.backup`.
-Stop `coach ui` before a restore: it replaces the files the app has open."""
+Stop `coach ui` before a restore: it replaces the files the app has open. With COACH_DATABASE_URL
+the data is on PostgreSQL and both refuse, pointing at pg_dump."""
 
 from __future__ import annotations
 
@@ -39,9 +40,10 @@ def _counts(summary: dict) -> str:  # type: ignore[type-arg]
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from agent.store.backup import create_backup
+    from agent.store.backup import create_backup, refuse_on_server
 
     settings = settings_from(args)
+    refuse_on_server(settings, "back up")  # before opening the index, which takes a while
     vectors = _vectors(settings) if settings.chroma_url or settings.chroma_dir.exists() else None
     summary = create_backup(settings, Path(args.file), vectors, force=args.force).as_dict()
     for warning in summary["warnings"]:

@@ -24,7 +24,7 @@ from agent.contacts.service import (
     parse_when,
 )
 from agent.errors import InputError
-from agent.store.db import Database
+from agent.store.db import open_database
 from agent.store.userdata import UserData
 
 MARKER_FLAGS = {
@@ -120,7 +120,7 @@ def _show(page: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    db = Database(settings_from(args).db_path).local_user()
+    db = open_database(settings_from(args)).local_user()
     action = args.action
     if action == "add":
         cid = service.add_contact(db, _change(args))

@@ -58,12 +58,12 @@ def run(args: argparse.Namespace) -> int:
     from agent.accounts.names import check_name
     from agent.accounts.passwords import check_password
     from agent.cli import emit
-    from agent.store.db import Database
+    from agent.store.db import open_database
 
     if args.action != "list":
         check_name(args.name)  # before a prompt or opening the database
     settings = settings_from(args)
-    db = Database(settings.db_path)
+    db = open_database(settings)
     if args.action == "add":
         password = check_password(read_password(args.password_stdin))
         user_id = store.add_user(db, args.name, password, admin=args.admin)

@@ -20,7 +20,7 @@ import knowledge
 from agent.errors import InputError
 from agent.ingest import chunking
 from agent.ingest.chunking import Chunk, chunk_document, chunk_id
-from agent.store.db import LOCAL_USER_ID, Database
+from agent.store.db import LOCAL_USER_ID, UserDatabase
 from agent.store.vectors import KINDS, VectorStore
 from agent.text.injection import sanitise_document
 
@@ -152,7 +152,7 @@ def _dedupe(chunks: Iterable[Chunk]) -> list[Chunk]:
 
 
 def ingest(
-    vectors: VectorStore, db: Database, paths: Sequence[str | Path] | None = None,
+    vectors: VectorStore, db: UserDatabase, paths: Sequence[str | Path] | None = None,
     owner: int = LOCAL_USER_ID,
 ) -> IngestReport:
     """Index `paths` (user files, `owner`'s) or, with none, the built-in knowledge. The manifest
@@ -189,7 +189,7 @@ def ingest(
     return report
 
 
-def _drop_stale_builtin(vectors: VectorStore, db: Database, files: list[SourceFile]) -> int:
+def _drop_stale_builtin(vectors: VectorStore, db: UserDatabase, files: list[SourceFile]) -> int:
     """Built-in files deleted from `knowledge/` are removed from the index too."""
     current = {(f.kind, f.source) for f in files}
     encoder = vectors.encoder.name
@@ -203,7 +203,7 @@ def _drop_stale_builtin(vectors: VectorStore, db: Database, files: list[SourceFi
     return removed
 
 
-def missing_kinds(vectors: VectorStore, db: Database) -> list[str]:
+def missing_kinds(vectors: VectorStore, db: UserDatabase) -> list[str]:
     """Kinds whose collection holds fewer chunks than the manifest says were indexed."""
     encoder = vectors.encoder.name
     missing = []
@@ -214,7 +214,7 @@ def missing_kinds(vectors: VectorStore, db: Database) -> list[str]:
     return missing
 
 
-def index_is_built(vectors: VectorStore, db: Database) -> bool:
+def index_is_built(vectors: VectorStore, db: UserDatabase) -> bool:
     """True when the built-in knowledge is indexed for the encoder in use and its collections
     still hold what the manifest lists (a deleted Chroma folder is rebuilt, not trusted)."""
     if not db.manifest("guidance", vectors.encoder.name):

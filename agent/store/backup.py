@@ -11,6 +11,10 @@ rehearsal reopens in the same browser. The built-in knowledge index is not: it i
 checks all of it (hashes, `PRAGMA integrity_check`, the schema version) before touching anything,
 keeps a copy of the data it replaces under `backups/`, then writes each database with the backup
 API (or, when the old file is damaged, replaces it whole with its -wal/-shm removed first).
+
+With COACH_DATABASE_URL the user data and the rehearsals are on PostgreSQL, not in the data
+folder: both commands refuse with one line pointing at `pg_dump`, rather than archive (or
+overwrite) SQLite files the app does not use.
 """
 
 from __future__ import annotations
@@ -125,16 +129,21 @@ def user_doc_records(vectors: Any) -> list[dict[str, Any]]:
             for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)]
 
 
-SERVER_CHECKPOINTS = ("rehearsals are on PostgreSQL (COACH_DATABASE_URL) and are not in this "
-                      "archive: back them up with pg_dump")
-SERVER_CHECKPOINTS_NOT_RESTORED = ("the archive's rehearsals were put back in checkpoints.sqlite3, "
-                                   "but COACH_DATABASE_URL points the app at PostgreSQL, so it "
-                                   "will not show them")
+def refuse_on_server(settings: Settings, action: str) -> None:
+    """With COACH_DATABASE_URL the data is on PostgreSQL: one line saying so and what to use."""
+    if settings.database_url:
+        from agent.store.pg_db import redacted
+
+        raise InputError(
+            f"cannot {action}: your data is on PostgreSQL at {redacted(settings.database_url)} "
+            "(COACH_DATABASE_URL), not in the data folder; use pg_dump to back it up and "
+            "pg_restore (or psql) to restore it")
 
 
 def create_backup(settings: Settings, target: Path, vectors: Any | None = None,
                   force: bool = False) -> BackupSummary:
     """Write the archive to `target` (atomically: a temp file renamed at the end)."""
+    refuse_on_server(settings, "back up")
     target = Path(target).expanduser()
     if target.is_dir():
         raise InputError(f"{target} is a folder; give a file name such as coach-backup.zip")
@@ -143,8 +152,6 @@ def create_backup(settings: Settings, target: Path, vectors: Any | None = None,
     if not settings.db_path.exists():
         raise InputError(f"nothing to back up: no data in {settings.data_dir}")
     summary = BackupSummary(path=str(target))
-    if settings.database_url:
-        summary.warnings.append(SERVER_CHECKPOINTS)
     manifest: dict[str, Any] = {"format": FORMAT, "version": VERSION,
                                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
                                 "schema_version": len(MIGRATIONS), "files": {}, "counts": {}}
@@ -301,6 +308,7 @@ def copy_database_into(source: Path, live: Path) -> None:
 
 def restore_backup(settings: Settings, path: Path, vectors_factory: Any = None) -> BackupSummary:
     """Replace the user's data in `settings.data_dir` with the archive's (see the module doc)."""
+    refuse_on_server(settings, "restore")
     with open_backup(path) as archive:
         data_dir = settings.data_dir
         try:
@@ -314,8 +322,6 @@ def restore_backup(settings: Settings, path: Path, vectors_factory: Any = None) 
             summary.safety_copy = _safety_copy(settings)
             for name in DATABASES:
                 member = archive.member(name)
-                if member is not None and name == "checkpoints.sqlite3" and settings.database_url:
-                    summary.warnings.append(SERVER_CHECKPOINTS_NOT_RESTORED)
                 if member is not None:
                     _put_database(member, data_dir / name)
                     summary.files[name] = member.stat().st_size

@@ -1,10 +1,15 @@
-"""The coach's SQLite database: migrations, connections, the ingestion manifest and accounts.
+"""The coach's user database: SQLite in the data folder by default (`Database`), PostgreSQL with
+`COACH_DATABASE_URL` (`agent.store.pg_db.PgDatabase`); `open_database(settings)` picks one.
 
-What a user owns (profile, contacts, drafts...) is reached through `for_user(uid)` (`UserData`).
+Both run the same SQL (`UserData`, the accounts, the ingestion manifest below), written with `?`
+placeholders; only connections, transactions, the schema scripts and the error lines differ, so
+the two cannot drift apart. What a user owns (profile, contacts, drafts...) is reached through
+`for_user(uid)` (`UserData`).
 
-WAL mode and one short transaction per save, so a crash mid-save never loses what was already
+On SQLite: WAL mode and one short transaction per save, so a crash mid-save never loses what was already
 committed. A connection per operation keeps Gradio's worker threads independent. Schema changes
-are appended to `MIGRATIONS` and applied in order, tracked by `PRAGMA user_version`.
+are appended to `MIGRATIONS` and applied in order, tracked by `PRAGMA user_version` (PostgreSQL
+has its own list, `PG_MIGRATIONS`, which must end at the same tables and columns).
 
 Every SQLite failure leaves as a `StorageError` naming the file and the repair (disk full, damaged
 file, read-only folder). A database in a read-only folder is opened read-only: contacts can still
@@ -16,16 +21,20 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from agent.errors import StorageError
 from agent.store.errors import describe, folder_writable, is_storage_failure, storage_error
 from agent.store.userdata import LOCAL_USER_ID, UserData, now_iso
 
-__all__ = ["LOCAL_USER_ID", "MIGRATIONS", "Database", "UserData", "connect_read_only", "now_iso"]
+if TYPE_CHECKING:
+    from agent.config import Settings
+
+__all__ = ["LOCAL_USER_ID", "MIGRATIONS", "Database", "UserData", "UserDatabase", "connect_read_only",
+           "now_iso", "open_database"]
 
 MIGRATIONS: list[str] = [
     """
@@ -179,8 +188,100 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
                            isolation_level=None)
 
 
-class Database:
-    """Thin SQLite access with migrations; every public write is one transaction."""
+class UserDatabase:
+    """What `UserData`, the accounts and the ingestion pipeline need from a user database, and the
+    SQL they share. A subclass provides `connect()` and `transaction()`: context managers yielding
+    a connection whose `execute(sql, params)` / `executemany` take `?`-placeholder SQL and return
+    rows readable as `row["col"]`, `row[0]` and `dict(row)`. Every public write is one
+    transaction."""
+
+    # What a broken constraint (a duplicate user name) raises on this engine.
+    IntegrityError: ClassVar[type[Exception]] = sqlite3.IntegrityError
+    read_only: bool = False
+
+    def connect(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the database holds open between operations (a connection pool)."""
+
+    # Users' data ---------------------------------------------------------------
+    def for_user(self, user_id: int) -> UserData:
+        """The view of one user's rows; the only way to read or write what a user owns."""
+        return UserData(self, user_id)
+
+    def local_user(self) -> UserData:
+        """The rows of the local user: the CLI and the app without `--multi-user`."""
+        return UserData(self, LOCAL_USER_ID)
+
+    # Ingestion manifest --------------------------------------------------------
+    def manifest(self, kind: str, encoder: str) -> dict[str, str]:
+        """{source: sha256} of the files indexed into `kind` with `encoder`'s vectors."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT source, sha256 FROM ingest_manifest WHERE kind = ? AND encoder = ?",
+                (kind, encoder),
+            ).fetchall()
+        return {r["source"]: r["sha256"] for r in rows}
+
+    def manifest_chunks(self, kind: str, encoder: str) -> int:
+        """How many chunks the manifest says `kind`'s collection holds for `encoder`."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT COALESCE(SUM(chunks), 0) FROM ingest_manifest WHERE kind = ? AND encoder = ?",
+                (kind, encoder),
+            ).fetchone()
+        return int(row[0])
+
+    def manifest_rows(self, kind: str, encoder: str | None = None) -> list[dict[str, Any]]:
+        """Every manifest row of `kind` (for one encoder, or all), for backups and the doctor."""
+        with self.connect() as conn:
+            if encoder is None:
+                rows = conn.execute("SELECT * FROM ingest_manifest WHERE kind = ? ORDER BY source",
+                                    (kind,)).fetchall()
+            else:
+                rows = conn.execute("SELECT * FROM ingest_manifest WHERE kind = ? AND encoder = ?"
+                                    " ORDER BY source", (kind, encoder)).fetchall()
+        return [dict(r) for r in rows]
+
+    def forget_ingest(self, kind: str, encoder: str) -> None:
+        """Drop the manifest of `kind` for `encoder`, so the next ingest re-indexes every file."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM ingest_manifest WHERE kind = ? AND encoder = ?", (kind, encoder))
+
+    def record_ingest(self, kind: str, encoder: str, source: str, sha256: str, chunks: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO ingest_manifest (kind, encoder, source, sha256, chunks, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, encoder, source) DO UPDATE SET"
+                " sha256=excluded.sha256, chunks=excluded.chunks, updated_at=excluded.updated_at",
+                (kind, encoder, source, sha256, chunks, now_iso()),
+            )
+
+    def drop_ingest(self, kind: str, encoder: str, source: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM ingest_manifest WHERE kind = ? AND encoder = ? AND source = ?",
+                (kind, encoder, source),
+            )
+
+
+
+def open_database(settings: Settings) -> UserDatabase:
+    """The user database `settings` ask for: PostgreSQL with a database URL, else SQLite in the
+    data folder. The PostgreSQL module is imported only when it is used."""
+    if settings.database_url:
+        from agent.store.pg_db import PgDatabase
+
+        return PgDatabase(settings.database_url)
+    return Database(settings.db_path)
+
+
+class Database(UserDatabase):
+    """The user database in one SQLite file, with its migrations."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -257,64 +358,3 @@ class Database:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for index, script in enumerate(MIGRATIONS[version:], start=version + 1):
             conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {index};\nCOMMIT;")
-
-    # Users' data ---------------------------------------------------------------
-    def for_user(self, user_id: int) -> UserData:
-        """The view of one user's rows; the only way to read or write what a user owns."""
-        return UserData(self, user_id)
-
-    def local_user(self) -> UserData:
-        """The rows of the local user: the CLI and the app without `--multi-user`."""
-        return UserData(self, LOCAL_USER_ID)
-
-    # Ingestion manifest --------------------------------------------------------
-    def manifest(self, kind: str, encoder: str) -> dict[str, str]:
-        """{source: sha256} of the files indexed into `kind` with `encoder`'s vectors."""
-        with self.connect() as conn:
-            rows = conn.execute(
-                "SELECT source, sha256 FROM ingest_manifest WHERE kind = ? AND encoder = ?",
-                (kind, encoder),
-            ).fetchall()
-        return {r["source"]: r["sha256"] for r in rows}
-
-    def manifest_chunks(self, kind: str, encoder: str) -> int:
-        """How many chunks the manifest says `kind`'s collection holds for `encoder`."""
-        with self.connect() as conn:
-            row = conn.execute(
-                "SELECT COALESCE(SUM(chunks), 0) FROM ingest_manifest WHERE kind = ? AND encoder = ?",
-                (kind, encoder),
-            ).fetchone()
-        return int(row[0])
-
-    def manifest_rows(self, kind: str, encoder: str | None = None) -> list[dict[str, Any]]:
-        """Every manifest row of `kind` (for one encoder, or all), for backups and the doctor."""
-        with self.connect() as conn:
-            if encoder is None:
-                rows = conn.execute("SELECT * FROM ingest_manifest WHERE kind = ? ORDER BY source",
-                                    (kind,)).fetchall()
-            else:
-                rows = conn.execute("SELECT * FROM ingest_manifest WHERE kind = ? AND encoder = ?"
-                                    " ORDER BY source", (kind, encoder)).fetchall()
-        return [dict(r) for r in rows]
-
-    def forget_ingest(self, kind: str, encoder: str) -> None:
-        """Drop the manifest of `kind` for `encoder`, so the next ingest re-indexes every file."""
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM ingest_manifest WHERE kind = ? AND encoder = ?", (kind, encoder))
-
-    def record_ingest(self, kind: str, encoder: str, source: str, sha256: str, chunks: int) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO ingest_manifest (kind, encoder, source, sha256, chunks, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, encoder, source) DO UPDATE SET"
-                " sha256=excluded.sha256, chunks=excluded.chunks, updated_at=excluded.updated_at",
-                (kind, encoder, source, sha256, chunks, now_iso()),
-            )
-
-    def drop_ingest(self, kind: str, encoder: str, source: str) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "DELETE FROM ingest_manifest WHERE kind = ? AND encoder = ? AND source = ?",
-                (kind, encoder, source),
-            )
-

@@ -1,10 +1,12 @@
 """`coach doctor`: what is wrong with the data folder, the index and the model, and the repair.
 
 Every check only reads (the SQLite files are opened read-only), so the doctor also works on a
-read-only or damaged folder, which is when it is needed. `rebuild_index` is the one repair it
-performs itself: the knowledge index is derived data, rebuilt from `knowledge/` and from the
-user's documents (their chunks salvaged from the old index when it can still be read, else
-re-read from the files they came from).
+read-only or damaged folder, which is when it is needed. With COACH_DATABASE_URL the user data and
+the rehearsals are on PostgreSQL: the doctor connects and reports the server instead of SQLite
+files the app does not use. `rebuild_index` is the one repair it performs itself: the knowledge
+index is derived data, rebuilt from `knowledge/` and from the user's documents (their chunks
+salvaged from the old index when it can still be read, else re-read from the files they came
+from).
 """
 
 from __future__ import annotations
@@ -102,10 +104,34 @@ def check_database(settings: Settings, path: Path, label: str) -> tuple[Finding,
     return Finding(label, "ok", f"{path.name} is sound ({shown or 'empty'})"), counts
 
 
+def check_user_data_server(settings: Settings) -> tuple[Finding, dict[str, int]]:
+    """With COACH_DATABASE_URL the user data is on PostgreSQL: connect (only reading), and report
+    the schema version and the rows of each table."""
+    from agent.store.pg_db import PG_MIGRATIONS, redacted, server_summary
+
+    url = settings.database_url or ""
+    where = f"PostgreSQL at {redacted(url)}"
+    try:
+        version, counts = server_summary(url)
+    except CoachError as exc:
+        return Finding("your data", "problem", str(exc),
+                       "start PostgreSQL, or correct or unset COACH_DATABASE_URL"), {}
+    latest = len(PG_MIGRATIONS)
+    if version == 0:
+        return Finding("your data", "ok", f"{where}: no tables yet (the app creates them when it "
+                       "starts)"), counts
+    if version > latest:
+        return Finding("your data", "problem", f"{where} was written by a newer version of the "
+                       f"coach (schema {version}, this one knows {latest})", "update the coach"), counts
+    shown = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()) if not t.startswith("ingest"))
+    pending = "" if version == latest else f", brought to {latest} when the app starts"
+    return Finding("your data", "ok", f"{where}, schema {version}{pending}: {shown or 'empty'}"), counts
+
+
 def check_index(settings: Settings, vectors: Any, db_counts: dict[str, int]) -> list[Finding]:
     """Collections against the manifest: a deleted or damaged Chroma folder shows up here."""
     from agent.ingest.pipeline import missing_kinds
-    from agent.store.db import Database
+    from agent.store.db import open_database
 
     chroma = settings.chroma_dir
     rebuild = "run `coach doctor --rebuild-index` (or `coach ingest`, which rebuilds what is missing)"
@@ -116,12 +142,21 @@ def check_index(settings: Settings, vectors: Any, db_counts: dict[str, int]) -> 
         return [Finding("knowledge index", "problem", f"{chroma} is missing (deleted?) although "
                         "the manifest lists indexed files", rebuild)]
     try:
-        db = Database(settings.db_path)
-        missing = missing_kinds(vectors, db)
         counts = {kind: vectors.count(kind) for kind in ("guidance", "roles", "questions",
                                                         "exemplars", "user_docs")}
     except CoachError as exc:
         return [Finding("knowledge index", "problem", str(exc), rebuild)]
+    try:
+        db = open_database(settings)
+    except CoachError:  # reported under "your data"; the index itself answered
+        return [Finding("knowledge index", "warn", "not compared with its manifest: the user "
+                        "database cannot be opened", "repair your data first (see above)")]
+    try:
+        missing = missing_kinds(vectors, db)
+    except CoachError as exc:
+        return [Finding("knowledge index", "problem", str(exc), rebuild)]
+    finally:
+        db.close()
     if missing:
         return [Finding("knowledge index", "problem", "chunks are missing from "
                         f"{', '.join(missing)} (the index was deleted or replaced)", rebuild)]
@@ -144,7 +179,7 @@ def check_model(settings: Settings) -> Finding:
 def check_rehearsal_server(settings: Settings) -> Finding:
     """With COACH_DATABASE_URL the rehearsals are on PostgreSQL: connect, and count the threads."""
     from agent.store.checkpoints import open_saver
-    from agent.store.pg_checkpoints import redacted
+    from agent.store.pg_db import redacted
 
     where = f"PostgreSQL at {redacted(settings.database_url or '')}"
     try:
@@ -161,11 +196,16 @@ def check_rehearsal_server(settings: Settings) -> Finding:
 
 def diagnose(settings: Settings, vectors_factory: Any) -> list[Finding]:
     findings = check_folder(settings)
-    db_finding, db_counts = check_database(settings, settings.db_path, "your data")
-    findings.append(db_finding)
-    findings.append(check_rehearsal_server(settings) if settings.database_url
-                    else check_database(settings, settings.checkpoint_path, "rehearsals")[0])
-    if db_finding.status == "ok" and settings.data_dir.exists():
+    if settings.database_url:
+        db_finding, db_counts = check_user_data_server(settings)
+        findings += [db_finding, check_rehearsal_server(settings)]
+    else:
+        db_finding, db_counts = check_database(settings, settings.db_path, "your data")
+        findings += [db_finding, check_database(settings, settings.checkpoint_path, "rehearsals")[0]]
+    # A damaged SQLite file stops here; a server that is down does not stop a Chroma check. An
+    # embedded index is not opened in a missing folder (that would create it).
+    if ((db_finding.status == "ok" or settings.database_url)
+            and (settings.data_dir.exists() or settings.chroma_url)):
         try:
             vectors = vectors_factory()
         except CoachError as exc:
@@ -197,10 +237,10 @@ def rebuild_index(settings: Settings, encoder: Any) -> dict[str, Any]:
     import chromadb.api.client
 
     from agent.ingest.pipeline import ingest
-    from agent.store.db import Database
+    from agent.store.db import open_database
     from agent.store.vectors import open_vectors
 
-    db = Database(settings.db_path)
+    db = open_database(settings)
     salvaged: list[dict[str, Any]] = []
     if settings.chroma_url or settings.chroma_dir.exists():
         with contextlib.suppress(CoachError, Exception):

@@ -16,41 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
-import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool
 
 from agent.errors import StorageError
+from agent.store.pg_db import CONNECT_TIMEOUT, check_reachable, is_postgres_failure, postgres_error
 
-CONNECT_TIMEOUT = 10  # seconds: a database that is down fails the first turn quickly
 POOL_SIZE = 4  # the saver serialises its own cursors; a few spare connections cover reconnects
-
-
-def redacted(url: str) -> str:
-    """`host:port/database` of a PostgreSQL URL, without the user name or password."""
-    parts = urlsplit(url)
-    where = parts.hostname or "localhost"
-    if parts.port:
-        where += f":{parts.port}"
-    return f"{where}{parts.path or '/'}"
-
-
-def postgres_error(exc: BaseException, url: str) -> StorageError:
-    """One line for a PostgreSQL failure: what happened, where, and what to do."""
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    if "password" in first.lower():
-        first = "authentication failed"
-    return StorageError(
-        f"cannot use the rehearsal database at {redacted(url)} ({first[:120]}): check that "
-        "PostgreSQL is running and COACH_DATABASE_URL is right, then try again")
-
-
-def _failure(exc: BaseException) -> bool:
-    """Connection, login and server failures, as opposed to programming errors in a query."""
-    return isinstance(exc, (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError))
+WHAT = "rehearsal database"  # in its failure lines (the user data may share the same server)
 
 
 class GuardedPostgresSaver(PostgresSaver):
@@ -66,8 +41,8 @@ class GuardedPostgresSaver(PostgresSaver):
         except StorageError:
             raise
         except Exception as exc:
-            if _failure(exc):
-                raise postgres_error(exc, self.url) from exc
+            if is_postgres_failure(exc):
+                raise postgres_error(exc, self.url, WHAT) from exc
             raise
 
     def close(self) -> None:
@@ -86,12 +61,7 @@ def open_postgres_saver(url: str) -> GuardedPostgresSaver:
     """A pooled saver on `url` with its tables created (or migrated); a server that is down or
     refuses the login is one `StorageError` line, found by one direct connection first (the
     pool would retry in the background and only report a timeout)."""
-    try:
-        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
-    except Exception as exc:
-        if _failure(exc):
-            raise postgres_error(exc, url) from exc
-        raise
+    check_reachable(url, WHAT)
     pool: ConnectionPool[Any] = ConnectionPool(
         url, min_size=1, max_size=POOL_SIZE, open=False, timeout=CONNECT_TIMEOUT,
         check=ConnectionPool.check_connection, name="coach-checkpoints",
@@ -105,7 +75,7 @@ def open_postgres_saver(url: str) -> GuardedPostgresSaver:
         saver.setup()
     except BaseException as exc:
         pool.close()
-        if isinstance(exc, Exception) and _failure(exc):
-            raise postgres_error(exc, url) from exc
+        if isinstance(exc, Exception) and is_postgres_failure(exc):
+            raise postgres_error(exc, url, WHAT) from exc
         raise
     return saver

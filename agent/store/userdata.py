@@ -1,23 +1,25 @@
 """One user's rows: profile, contacts and their history, question lists, interviews, SWOTs, drafts.
 
-`Database(path).for_user(uid)` is the only way to reach them, and every statement here names
+`open_database(settings).for_user(uid)` is the only way to reach them, and every statement here names
 `user_id`, so a caller cannot forget the filter: another user's contact id behaves exactly like an
 id that does not exist (reads find nothing, writes refuse with "no contact with id N").
 The local user (no login, the CLI and the single-user app) is `LOCAL_USER_ID`.
+
+The same SQL runs on SQLite and PostgreSQL (see `agent.store.db`): `?` placeholders, no literal
+`%`, and `INSERT ... RETURNING id` for a new row's id (psycopg has no `lastrowid`).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import InputError
 
 if TYPE_CHECKING:
-    from agent.store.db import Database
+    from agent.store.db import UserDatabase
 
 LOCAL_USER_ID = 0
 
@@ -26,7 +28,7 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _row(row: sqlite3.Row | None) -> dict[str, Any] | None:
+def _row(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """A row as a dict without its owner column: callers already know whose data it is, and the
     contact JSON of the CLI stays what it was."""
     if row is None:
@@ -36,8 +38,14 @@ def _row(row: sqlite3.Row | None) -> dict[str, Any] | None:
     return found
 
 
+def new_id(cursor: Any) -> int:
+    """The id an `INSERT ... RETURNING id` made. All rows are read, so SQLite's statement is
+    finished before the transaction commits."""
+    return int(cursor.fetchall()[0][0])
+
+
 class UserData:
-    """Thin SQLite access to one user's data; every public write is one transaction."""
+    """Thin SQL access to one user's data; every public write is one transaction."""
 
     CONTACT_FIELDS = ("name", "role", "company", "connection", "seniority", "status", "notes", "bio")
     TRACKING_FIELDS = (
@@ -46,11 +54,11 @@ class UserData:
         "intro_checked_at", "posted_at",
     )
 
-    def __init__(self, db: Database, user_id: int) -> None:
+    def __init__(self, db: UserDatabase, user_id: int) -> None:
         self.db = db
         self.user_id = int(user_id)
 
-    def _own(self, conn: sqlite3.Connection, contact_id: int | None) -> None:
+    def _own(self, conn: Any, contact_id: int | None) -> None:
         """Refuse a contact id this user does not own, in the words used for an unknown id."""
         if contact_id is None:
             return
@@ -124,10 +132,10 @@ class UserData:
                 marks = "".join("?, " for _ in fields)
                 cur = conn.execute(
                     f"INSERT INTO contacts ({cols}user_id, created_at, updated_at)"
-                    f" VALUES ({marks}?, ?, ?)",
+                    f" VALUES ({marks}?, ?, ?) RETURNING id",
                     (*fields.values(), self.user_id, stamp, stamp),
                 )
-                contact_id = int(cur.lastrowid or 0)
+                contact_id = new_id(cur)
             else:
                 sets = "".join(f"{k} = ?, " for k in fields)
                 cur = conn.execute(
@@ -175,10 +183,10 @@ class UserData:
             self._own(conn, contact_id)
             cur = conn.execute(
                 "INSERT INTO interviews (contact_id, user_id, held_at, notes, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (contact_id, self.user_id, held_at or stamp, notes, stamp),
             )
-            return int(cur.lastrowid or 0)
+            return new_id(cur)
 
     def interviews(self, contact_id: int | None = None) -> list[dict[str, Any]]:
         return self._rows("interviews", "held_at, id", contact_id)
@@ -201,10 +209,10 @@ class UserData:
             self._own(conn, contact_id)
             cur = conn.execute(
                 "INSERT INTO drafts (contact_id, user_id, kind, subject, body, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (contact_id, self.user_id, kind, subject, body, now_iso()),
             )
-            return int(cur.lastrowid or 0)
+            return new_id(cur)
 
     def drafts(self, contact_id: int | None = None) -> list[dict[str, Any]]:
         return self._rows("drafts", "id", contact_id)
@@ -218,7 +226,7 @@ class UserData:
         """SWOT results, oldest first, each as {id, contact_id, payload, created_at}."""
         return [{**r, "payload": json.loads(r["payload"])} for r in self._rows("swots", "id", contact_id)]
 
-    def _file_interviews(self, conn: sqlite3.Connection, contact_id: int, notes: Sequence[str],
+    def _file_interviews(self, conn: Any, contact_id: int, notes: Sequence[str],
                          held_at: str, stamp: str) -> None:
         """Add each notes text as an interview of the contact unless it is already filed."""
         self._own(conn, contact_id)
@@ -247,9 +255,9 @@ class UserData:
                 self._file_interviews(conn, contact_id, [notes], held_at, stamp)
             cur = conn.execute(
                 "INSERT INTO drafts (contact_id, user_id, kind, subject, body, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (contact_id, self.user_id, "thank_you", subject, body, stamp))
-            return int(cur.lastrowid or 0)
+            return new_id(cur)
 
     def save_swot_from_notes(
         self, contact_id: int | None, notes: Sequence[str], payload: dict[str, Any],
@@ -262,12 +270,13 @@ class UserData:
             if contact_id is not None:
                 self._file_interviews(conn, contact_id, notes, stamp, stamp)
             cur = conn.execute(
-                "INSERT INTO swots (contact_id, user_id, payload, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO swots (contact_id, user_id, payload, created_at) VALUES (?, ?, ?, ?)"
+                " RETURNING id",
                 (contact_id, self.user_id, json.dumps(payload, ensure_ascii=False), stamp),
             )
-            return int(cur.lastrowid or 0)
+            return new_id(cur)
 
-    def forget_everything(self, conn: sqlite3.Connection) -> None:
+    def forget_everything(self, conn: Any) -> None:
         """Delete every row this user owns, inside the caller's transaction (removing an account)."""
         for table in ("contact_history", "question_lists", "interviews", "swots", "drafts"):
             conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (self.user_id,))

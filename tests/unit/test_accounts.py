@@ -15,7 +15,8 @@ from agent.accounts.names import check_name
 from agent.accounts.passwords import hash_password, verify_password
 from agent.accounts.ratelimit import LoginLimiter
 from agent.errors import InputError
-from agent.store.db import Database
+from agent.store.db import Database, UserDatabase
+from tests.engines import open_user_db
 from tests.unit.conftest import invoke
 
 
@@ -65,11 +66,12 @@ def test_five_failures_lock_a_key_for_sixty_seconds() -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    return Database(tmp_path / "coach.sqlite3")
+def db(user_db: UserDatabase) -> UserDatabase:
+    return user_db
 
 
-def test_login_is_limited_per_name_and_per_address(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+def test_login_is_limited_per_name_and_per_address(db: UserDatabase,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
     store.add_user(db, "dana", "right password")
     store.add_user(db, "raj", "raj's password")
     clock = Clock()
@@ -94,7 +96,7 @@ def test_login_is_limited_per_name_and_per_address(db: Database, caplog: pytest.
     assert "guess" not in text and "right password" not in text
 
 
-def test_unknown_and_malformed_names_are_refused(db: Database) -> None:
+def test_unknown_and_malformed_names_are_refused(db: UserDatabase) -> None:
     login = LoginCheck(db, LoginLimiter(clock=Clock()))
     assert not login.check("nobody", "x", "127.0.0.1")
     assert not login.check("bad name", "x", "127.0.0.1")
@@ -109,7 +111,11 @@ def users(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytes
 
 
 def test_users_cli_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+                            monkeypatch: pytest.MonkeyPatch, user_db_url: str | None) -> None:
+    """Add, list, passwd, remove on either engine (COACH_DATABASE_URL set for PostgreSQL)."""
+    if user_db_url:
+        monkeypatch.setenv("COACH_DATABASE_URL", user_db_url)
+
     def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
         return users(tmp_path, capsys, monkeypatch, *argv, stdin=stdin)
 
@@ -123,13 +129,17 @@ def test_users_cli_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert "argon2" not in out and "hash" not in out
     code, out, _ = run("passwd", "dana", "--password-stdin", "--json", stdin="second pass\n")
     assert code == 0 and json.loads(out) == {"user": "dana", "changed": True}
-    db = Database(tmp_path / "coach.sqlite3")
+    db = open_user_db(user_db_url, tmp_path)
     login = LoginCheck(db, LoginLimiter(clock=Clock()))
     assert login.check("dana", "second pass", "a") and not login.check("dana", "first pass", "b")
+    db.close()
+    assert (tmp_path / "coach.sqlite3").exists() is not bool(user_db_url)
     code, out, _ = run("remove", "raj", "--json")
     assert code == 0 and json.loads(out)["removed"] == "raj"
     code, out, _ = run("add", "raj", "--password-stdin", "--json", stdin="again\n")
     assert json.loads(out)["user"]["id"] == 3  # a new account never takes a removed one's id
+    code, _, err = run("add", "raj", "--password-stdin", stdin="once more\n")
+    assert code == 2 and err == "coach: error: user raj already exists\n"
 
 
 @pytest.mark.parametrize(("argv", "stdin", "needle"), [

@@ -1,10 +1,10 @@
-"""Contacts in SQLite: round-trips, status transitions with timestamps, history, SWOTs, export."""
+"""Contacts on both user databases (SQLite, PostgreSQL): round-trips, status transitions with
+timestamps, history, SWOTs, export."""
 
 from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,15 +14,17 @@ from agent.contacts import service
 from agent.contacts.export import to_csv, to_markdown
 from agent.contacts.service import ContactChange, ContactFields
 from agent.errors import InputError
-from agent.store.db import MIGRATIONS, Database, UserData
+from agent.store.db import MIGRATIONS, Database, UserData, UserDatabase
+from agent.store.pg_db import PG_MIGRATIONS
+from tests.engines import open_user_db
 
 TZ = timezone(timedelta(hours=2))
 NOW = datetime(2025, 5, 12, 9, 0, tzinfo=TZ)  # a Monday
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> UserData:
-    return Database(tmp_path / "coach.sqlite3").local_user()
+def db(user_db: UserDatabase) -> UserData:
+    return user_db.local_user()
 
 
 def add(db: UserData, name: str = "Dana Ruiz", **kw: object) -> int:
@@ -33,16 +35,22 @@ def add(db: UserData, name: str = "Dana Ruiz", **kw: object) -> int:
 
 def test_schema_is_migrated_to_the_latest_version(db: UserData) -> None:
     with db.db.connect() as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if isinstance(db.db, Database):
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        else:
+            assert conn.execute("SELECT version FROM schema_version").fetchone()[0] == len(PG_MIGRATIONS)
 
 
-def test_contact_round_trip_survives_reopening(db: UserData, tmp_path: Path) -> None:
+def test_contact_round_trip_survives_reopening(db: UserData, user_db_url: str | None,
+                                               tmp_path: Path) -> None:
     cid = service.add_contact(db, ContactChange(fields=ContactFields(
         name="  Dana   Ruiz ", role="Senior UX researcher", company="Fernwood Health",
         connection="Lisa Grant", notes="Met at the\nmeetup.",
     )), now=NOW)
-    again = Database(tmp_path / "coach.sqlite3").local_user().get_contact(cid)
+    reopened = open_user_db(user_db_url, tmp_path)
+    again = reopened.local_user().get_contact(cid)
+    reopened.close()
     assert again is not None
     assert (again["name"], again["role"], again["company"], again["connection"], again["notes"],
             again["status"]) == ("Dana Ruiz", "Senior UX researcher", "Fernwood Health",
@@ -135,7 +143,7 @@ def test_save_contact_rejects_unknown_columns(db: UserData) -> None:
 
 def test_save_is_one_transaction(db: UserData) -> None:
     """A failing history insert rolls back the contact row written in the same save."""
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(db.db.IntegrityError):
         db.save_contact(None, {"name": "Half"}, [("created", None)])  # type: ignore[list-item]
     assert db.list_contacts() == []
 

@@ -1,7 +1,7 @@
 """`coach doctor`, `--rebuild-index` and `coach backup` when the stores are servers
 (COACH_DATABASE_URL, COACH_CHROMA_URL): the doctor checks the servers instead of files that are
-not used, a rebuild on a Chroma server keeps the user's documents, and a backup says plainly that
-rehearsals on PostgreSQL are not in the archive."""
+not used, and a rebuild on a Chroma server keeps the user's documents (backups refusing on
+PostgreSQL: `test_pg_user_data`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from agent.ingest.pipeline import ingest
-from agent.store.backup import SERVER_CHECKPOINTS, create_backup
-from agent.store.db import Database
+from agent.store.db import Database, open_database
 from agent.store.health import diagnose, rebuild_index
 from agent.store.userdata import LOCAL_USER_ID
 from agent.store.vectors import collection_name, open_vectors
@@ -46,14 +45,15 @@ def test_doctor_checks_the_servers_and_rebuild_keeps_the_users_documents(  # typ
         tmp_path: Path, postgres_url, chroma_url) -> None:
     settings = make_settings(tmp_path / "data", database_url=postgres_url, chroma_url=chroma_url)
     encoder = HashEncoder()
-    vectors, db = open_vectors(settings, encoder), Database(settings.db_path)
+    vectors, db = open_vectors(settings, encoder), open_database(settings)
     ingest(vectors, db)
     doc = tmp_path / "mentor.md"
     doc.write_text("## Advice\n\nBring three accessibility case studies to every portfolio review.\n")
     ingest(vectors, db, [doc])
 
     found = checks(settings, encoder)
-    assert not settings.chroma_dir.exists()  # everything went to the server
+    assert not settings.chroma_dir.exists() and not settings.db_path.exists()  # all on the servers
+    assert found["your data"].status == "ok" and "0 contacts" in found["your data"].detail
     assert found["rehearsals"].status == "ok"
     assert found["rehearsals"].detail.startswith("PostgreSQL at 127.0.0.1:")
     assert found["rehearsals"].detail.endswith(": 0 rehearsal(s)")
@@ -81,14 +81,10 @@ def test_doctor_names_servers_that_are_down(tmp_path: Path) -> None:
     settings.data_dir.mkdir(parents=True)
     Database(settings.db_path)
     found = checks(settings, HashEncoder())
+    assert found["your data"].status == "problem" and "secret" not in found["your data"].detail
+    assert "cannot use the database at 127.0.0.1:" in found["your data"].detail
     assert found["rehearsals"].status == "problem" and "secret" not in found["rehearsals"].detail
     assert "COACH_DATABASE_URL" in found["rehearsals"].fix
     assert found["knowledge index"].status == "problem"
     assert f"Chroma server at {down_chroma}" in found["knowledge index"].detail
 
-
-def test_a_backup_says_rehearsals_on_postgres_are_not_in_it(deps, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings = deps.settings.model_copy(
-        update={"database_url": f"postgresql://coach@127.0.0.1:{free_port()}/coach"})
-    summary = create_backup(settings, tmp_path / "backup.zip")
-    assert summary.warnings == [SERVER_CHECKPOINTS] and "pg_dump" in SERVER_CHECKPOINTS

@@ -1,5 +1,5 @@
-"""Two users in one database never see or touch each other's rows, in every user-owned table;
-rows from before accounts belong to the local user."""
+"""Two users in one database never see or touch each other's rows, in every user-owned table, on
+SQLite and on PostgreSQL; rows from before accounts belong to the local user."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from agent.accounts import store
 from agent.errors import InputError
-from agent.store.db import LOCAL_USER_ID, MIGRATIONS, Database, UserData
+from agent.store.db import LOCAL_USER_ID, MIGRATIONS, Database, UserData, UserDatabase
 
 
 def fill(mine: UserData, tag: str) -> int:
@@ -34,8 +34,8 @@ def everything(mine: UserData) -> str:
     return "\n".join(parts)
 
 
-def test_two_users_see_only_their_own_rows(tmp_path: Path) -> None:
-    db = Database(tmp_path / "coach.sqlite3")
+def test_two_users_see_only_their_own_rows(user_db: UserDatabase) -> None:
+    db = user_db
     a, b = db.for_user(store.add_user(db, "ann", "pw")), db.for_user(store.add_user(db, "bo", "pw"))
     a_contact, b_contact = fill(a, "AAA"), fill(b, "BBB")
     seen_by_a, seen_by_b = everything(a), everything(b)
@@ -63,8 +63,8 @@ def test_two_users_see_only_their_own_rows(tmp_path: Path) -> None:
     assert b.get_contact(b_contact) is not None
 
 
-def test_removing_a_user_removes_their_rows_only(tmp_path: Path) -> None:
-    db = Database(tmp_path / "coach.sqlite3")
+def test_removing_a_user_removes_their_rows_only(user_db: UserDatabase) -> None:
+    db = user_db
     a, b = db.for_user(store.add_user(db, "ann", "pw")), db.for_user(store.add_user(db, "bo", "pw"))
     fill(a, "AAA")
     fill(b, "BBB")
