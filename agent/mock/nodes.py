@@ -373,6 +373,18 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         record.get("thanks") and not opening and (not record.get("asks") or follow_up))
     if closing:
         return "goodbye", template_reply("goodbye_follow_up" if follow_up else "goodbye", seed), []
+    if opening and (record.get("greeting") or record.get("self_intro")) and not record.get("asks"):
+        # A greeting that asks nothing is answered in kind, whatever the screen made of it ("I'm
+        # applying to programs this fall" is news, not a job ask; "busy with the plan update" is
+        # small talk, not a question about it).
+        busy = persona.get("style") == "busy"
+        minutes = str(request.get("minutes", 20))
+        # The busy contact names the call's length: a fact of the session, not an invention.
+        text = template_reply("greeting_busy" if busy else "greeting", seed,
+                              user=user_name(turns), minutes=minutes)
+        length: list[Fact] = [{"text": f"The call is booked for {minutes} minutes.",
+                               "source": "call length"}]
+        return "greeting", text, length if f"{minutes} minutes" in text else []
     if clock.get("notice") and clock.get("extra", 0) >= EXTRA_TURNS_AFTER_TIME:
         return "hard_stop", template_reply("hard_stop", seed), []
     repeat_of = record.get("repeat_of")
@@ -406,15 +418,6 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
     if repeat_of is not None:
         return _repeat(repeat_of, answers, transcript, seed)
     if opening and (record.get("greeting") or record.get("self_intro")):
-        if not record.get("asks"):
-            busy = persona.get("style") == "busy"
-            minutes = str(request.get("minutes", 20))
-            # The busy contact names the call's length: a fact of the session, not an invention.
-            text = template_reply("greeting_busy" if busy else "greeting", seed,
-                                  user=user_name(turns), minutes=minutes)
-            length: list[Fact] = [{"text": f"The call is booked for {minutes} minutes.",
-                                   "source": "call length"}]
-            return "greeting", text, length if f"{minutes} minutes" in text else []
         return "greet_answer", "", []
     if clock.get("notice"):
         return "one_more", "", []
@@ -521,7 +524,7 @@ def answer_in_persona(context: MockContext, state: MockState, record: TurnRecord
 
     buffer = ""
     if frame("").strip():  # the lead is known now: shown (and spoken) before the model's first word
-        emit({"type": "delta", "turn": record["index"], "text": frame("").strip()})
+        emit({"type": "delta", "turn": record["index"], "text": frame("")})
     try:
         for delta in deps.llm.stream(request_messages, max_tokens=style.max_tokens,
                                      temperature=0.4, stop=STOP):

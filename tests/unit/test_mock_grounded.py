@@ -325,11 +325,24 @@ def test_a_reply_to_be_spoken_opens_with_an_acknowledgement_before_the_model(dep
         events = list(send_turn(deps, thread, question, graph=graph, aloud=True))
         first = next(e for e in events if e["type"] == "delta")
         (reply,) = replies(events)
-        assert first["text"] + " " in ACKS  # shown before the model's first word
-        assert reply["text"].startswith(first["text"] + " ") and len(reply["text"]) > len(first["text"]) + 10
+        assert first["text"] in ACKS  # shown before the model's first word
+        assert reply["text"].startswith(first["text"]) and len(reply["text"]) > len(first["text"]) + 10
         spoken.append(first["text"])
     assert spoken[0] != spoken[1]  # two turns in a row do not open the same way
     (typed,) = replies(list(send_turn(deps, thread, "What skills matter most early on?", graph=graph)))
     assert not any(typed["text"].startswith(ack) for ack in ACKS)
     view = session_view(deps, thread, graph=graph)
     assert view is not None and view.transcript[3]["text"].startswith(spoken[0])
+
+
+def test_a_greeting_that_asks_nothing_is_greeted_whatever_the_screen_says(deps, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    opening = "Hi, thanks for taking my call. I'm Sam, and I'm applying to analytics programmes this fall."
+    graph = make_graph(deps, flags={opening: "job_request"})
+    thread = start_session(deps, request(), graph=graph)
+    (reply,) = replies(list(send_turn(deps, thread, opening, graph=graph)))
+    assert reply["route"] == "greeting" and "?" in reply["text"]
+    pitch = "Hi Priya, I'm Sam. Could you refer me for the analyst opening on your team?"
+    graph = make_graph(deps, flags={pitch: "job_request"})
+    thread = start_session(deps, request(), graph=graph)
+    (reply,) = replies(list(send_turn(deps, thread, pitch, graph=graph)))
+    assert reply["route"] == "decline_job_request"  # an opening that asks is still screened
