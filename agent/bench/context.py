@@ -20,6 +20,7 @@ class BenchContext:
     students: int = 50  # the multiuser group's simulated students
     real_model: bool = False  # the multiuser group: the embedded model instead of a fake server
     configs: tuple[str, ...] = ("sqlite", "server")  # the multiuser group's storage set-ups
+    arrive_over: float = 2.0  # the multiuser group: students start at random within this many seconds
     memory: PeakMemory = field(default_factory=PeakMemory)
     log: list[str] = field(default_factory=list)
     _index: Path | None = None

@@ -4,7 +4,9 @@ Issue 12 asks whether one coach process can serve a class. Each student is a bro
 (`evals.faults.gradio_raw.RawGradio`: the page's own queue/join + SSE calls, carrying the login
 cookie) that logs in through the real `/login`, loads the page, drafts an outreach request, saves
 two contacts with distinctive names (`Contact <student>-<k>`), opens the tabs that list them and
-rehearses five turns. All students run at once (threads, with a small random start jitter).
+rehearses five turns. All students run at once (threads, each starting at a random time within
+`--arrive-over` seconds: 2 by default, a whole class at once; a longer window is students arriving
+over a lecture break).
 
 What is measured, per request type: count and p50/p95/max latency; the p95 of everything that is
 not a model call (logins, pages, saves, lists: what a class feels as "the app is slow" even when
@@ -300,7 +302,8 @@ def measure(ctx: BenchContext, config: str, students: int, real_model: bool) -> 
             app = start_app(data_dir, workdir, model_url=fake.url + "/v1" if fake else None,
                             extra_env=extra, args=("--multi-user",))
             try:
-                result = run_students(app.url, students)
+                result = run_students(app.url, students,
+                                      jitter=float(getattr(ctx, "arrive_over", JITTER_S)))
             finally:
                 app.stop()
     finally:
@@ -320,7 +323,8 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     except ImportError as exc:
         raise InputError("coach bench --only multiuser runs from a source checkout "
                          "(it needs evals/ and tests/)") from exc
-    out: dict[str, Any] = {"students": students, "real_model": real_model}
+    out: dict[str, Any] = {"students": students, "real_model": real_model,
+                           "arrive_over_s": float(getattr(ctx, "arrive_over", JITTER_S))}
     for config in configs:
         sys.stderr.write(f"bench: multiuser {config}, {students} students…\n")
         try:

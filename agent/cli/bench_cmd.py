@@ -50,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--configs", default=",".join(MULTIUSER_CONFIGS),
                    help="multiuser storage set-ups: sqlite (data folder), server (PostgreSQL + "
                         "Chroma server); only with --only multiuser")
+    p.add_argument("--arrive-over", type=float, default=2.0, metavar="SECONDS",
+                   help="multiuser: students start at random times within this window (0-3600; "
+                        "default 2: a whole class at once)")
     p.add_argument("--real-model", action="store_true",
                    help="multiuser: use the embedded model instead of a fake OpenAI-compatible server")
     p.add_argument("--local-model", choices=sorted(LOCAL_MODELS),
@@ -89,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--minutes must be between 1 and 240")
     if not 1 <= args.students <= 500:
         raise InputError("--students must be between 1 and 500")
+    if not 0 <= args.arrive_over <= 3600:
+        raise InputError("--arrive-over must be between 0 and 3600 seconds")
     configs = chosen_configs(args.configs)
     groups = chosen_groups(args.only)
     settings = settings_from(args)
@@ -107,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         ctx = BenchContext(settings, Path(tmp), repeats=args.repeats, quick=args.quick,
                            minutes=args.minutes, students=args.students,
-                           real_model=args.real_model, configs=configs)
+                           real_model=args.real_model, configs=configs,
+                           arrive_over=args.arrive_over)
         for name in groups:
             sys.stderr.write(f"bench: {name}…\n")
             sys.stderr.flush()

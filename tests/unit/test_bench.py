@@ -278,7 +278,8 @@ def test_multiuser_runs_only_when_asked_and_refuses_bad_sizes(capsys: pytest.Cap
 
     assert "multiuser" not in chosen_groups("") and chosen_groups("multiuser") == ["multiuser"]
     assert chosen_configs("server, sqlite") == ("sqlite", "server")
-    for argv in (("--students", "0"), ("--students", "501"), ("--configs", "mysql"), ("--configs", ",")):
+    for argv in (("--students", "0"), ("--students", "501"), ("--configs", "mysql"), ("--configs", ","),
+                 ("--arrive-over", "-1"), ("--arrive-over", "3601")):
         code, out, err = invoke(capsys, "bench", "--only", "multiuser", *argv, "--json")
         assert code == 2 and out == "" and err.count("\n") == 1, (argv, err)
 
