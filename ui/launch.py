@@ -16,10 +16,6 @@ from agent.ingest.pipeline import index_is_built, ingest
 MAX_FILE_SIZE = "12mb"
 QUEUE_MAX = 32  # one person's page: a few events pending at most
 QUEUE_MAX_MULTI_USER = 2_000  # a page load fires about ten events; 50 students at once filled 32
-# How many of one event (a save, a list refresh) run at once. One person never has more than a few
-# pending; with many students, four at a time left saves waiting in line behind each other.
-CONCURRENCY = 4
-CONCURRENCY_MULTI_USER = int(os.environ.get("COACH_EVENT_CONCURRENCY", "16"))
 
 
 def quiet_telemetry() -> None:
@@ -61,7 +57,7 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
         ingest(deps.vectors, deps.db)
     app = create_app(deps)
     app.queue(max_size=QUEUE_MAX_MULTI_USER if deps.multi_user else QUEUE_MAX,
-              default_concurrency_limit=CONCURRENCY_MULTI_USER if deps.multi_user else CONCURRENCY)
+              default_concurrency_limit=4)
     options = launch_options(host, port, block=block, sessions=deps.settings.page_sessions(deps.multi_user))
     middleware = [guard_middleware(app)]
     if deps.multi_user:
