@@ -109,17 +109,21 @@ def extractive_reply(facts: Sequence[Fact], opener: str = "", limit: int = 2) ->
 
 def _without_repeated_leads(texts: list[str]) -> list[str]:
     """'Something that matters a lot is SQL.' then 'Something that matters a lot is data
-    cleaning.' → the second becomes 'Also, data cleaning.': a person does not repeat the frame."""
+    cleaning.' → the second becomes 'Also, data cleaning.', a third 'And …': a person does not
+    repeat the frame. Each text is compared with the one before it as written, so a third item
+    with the same frame is caught too."""
     out: list[str] = []
-    for text in texts:
-        if out:
-            before, words = out[-1].split(), text.split()
+    joined = 0
+    for previous, text in zip([None, *texts], texts, strict=False):
+        if previous is not None:
+            before, words = previous.split(), text.split()
             shared = 0
             while shared < min(len(before), len(words)) - 1 and before[shared] == words[shared]:
                 shared += 1
             if shared >= 3:
                 rest = " ".join(words[shared:])
                 rest = rest if re.match(r"[A-Z]{2}|I\b", rest) else rest[:1].lower() + rest[1:]
-                text = f"Also, {rest}"
+                text = f"{('Also,', 'And', 'Plus,')[joined % 3]} {rest}"
+                joined += 1
         out.append(text)
     return out

@@ -284,3 +284,14 @@ def test_the_fallback_adds_no_opener_after_a_lead_or_before_a_fact_of_their_own_
     for_bio = {_pick_opener(s, bio) for s in seeds}
     for_brief = {_pick_opener(s, brief) for s in seeds}
     assert for_bio <= {"", "Good question. "} and for_brief == set(OPENERS)
+
+
+def test_a_third_item_with_the_same_frame_does_not_repeat_it_either() -> None:
+    from agent.mock.grounding import extractive_reply
+
+    frame = "Something that matters a lot is"
+    facts = [{"text": f"{frame} {item}.", "source": "role brief: Skills that matter"}
+             for item in ("SQL", "data cleaning", "statistics")]
+    said = extractive_reply(facts, limit=3)
+    assert said.count(frame) == 1
+    assert said == f"{frame} SQL. Also, data cleaning. And statistics."
