@@ -393,9 +393,9 @@ def choose_route(record: TurnRecord, transcript: list[dict[str, Any]], turns: li
         # (the screen may read the rewording differently: "ended up in tax" is not about pay).
         return _repeat(repeat_of, answers, transcript, seed)
     screen = record.get("screen")
-    if screen and screen.get("category") and (
-            screen.get("verdict") == "flag" or _unsure_about_own_employer(screen, record, persona)):
-        category = str(screen["category"])
+    category = str(screen["category"]) if screen and screen.get("verdict") == "flag" and screen.get(
+        "category") else ("confidential_information" if _employer_figures(screen, record, persona) else "")
+    if category:
         company_of = f" to {persona['company']}" if persona.get("company") else ""
         advice = advice_from(brief, category)
         facts = [{"text": advice, "source": f"role brief: {SECTION_FOR.get(category, DEFAULT_SECTION)}"}]
@@ -428,14 +428,24 @@ OWN_EMPLOYER = re.compile(r"\byour (?:company|firm|employer|organi[sz]ation|agen
                           r"department|business)\b", re.IGNORECASE)
 
 
-def _unsure_about_own_employer(screen: ScreenView, record: TurnRecord,
-                               persona: dict[str, Any]) -> bool:
-    """The screen could not decide whether this is confidential, and it asks about the contact's
-    own employer ("How much were Pinecrest's profits last quarter?"): a real contact errs on the
-    side of not discussing their employer's figures, and so does ours."""
-    if screen.get("verdict") != "review" or screen.get("category") != "confidential_information":
-        return False
+# An employer's own figures: not something an employee discusses, whatever the screen made of it.
+FIRM_FIGURES = re.compile(r"\b(profits?|revenues?|earnings|turnover|margins?|finances|financials|"
+                          r"valuation|sales (?:figures|numbers))\b", re.IGNORECASE)
+
+
+def _employer_figures(screen: ScreenView | None, record: TurnRecord, persona: dict[str, Any]) -> bool:
+    """A question about the contact's own employer's figures ("How much were Pinecrest's profits
+    last quarter?", or anything the screen could not decide is confidential and that names the
+    employer): a real contact declines to discuss their employer's numbers, and so does ours."""
     text = record["text"]
+    if not record.get("asks") or not _names_own_employer(text, persona):
+        return False
+    unsure = screen is not None and screen.get("verdict") == "review" and (
+        screen.get("category") == "confidential_information")
+    return unsure or bool(FIRM_FIGURES.search(text))
+
+
+def _names_own_employer(text: str, persona: dict[str, Any]) -> bool:
     company = str(persona.get("company") or "").strip()
     names = [w for w in re.findall(r"[A-Z][\w&'’-]+", company)
              if w.lower() not in {"the", "of", "and", "inc", "llc", "ltd", "co"}]

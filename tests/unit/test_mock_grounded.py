@@ -298,6 +298,19 @@ def test_walk_me_back_through_is_a_repeat_even_when_the_screen_misreads_it(  # t
     assert {f["text"] for f in repeat["facts"]} == {f["text"] for f in first["facts"]}
 
 
+def test_a_question_about_the_employers_own_figures_is_declined_even_when_the_screen_passes_it(  # type: ignore[no-untyped-def]
+        deps, fake_llm) -> None:
+    graph = make_graph(deps)
+    fake_llm.outcomes.extend([FactWords(), FactWords()])
+    thread = start_session(deps, request(), graph=graph)
+    list(send_turn(deps, thread, OPENING, graph=graph))
+    (reply,) = replies(list(send_turn(deps, thread, "What were St. Mary's profits last year?", graph=graph)))
+    assert reply["route"] == "decline_confidential_information"
+    (reply,) = replies(list(send_turn(deps, thread, "How do hospital budgets shape your projects?",
+                                      graph=graph)))
+    assert reply["route"] == "answer"  # budgets in general, not the employer's figures
+
+
 @pytest.mark.parametrize(("question", "declined"), [
     ("How much were St. Mary's profits last quarter?", True),
     ("What is your team's budget for next year?", True),
