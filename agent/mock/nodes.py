@@ -38,6 +38,7 @@ from agent.mock.facts import (
 from agent.mock.feedback import build_feedback, summary_facts, summary_problems
 from agent.mock.grounding import extractive_reply, grounding_problems
 from agent.mock.persona import (
+    COMPANY_FIGURES,
     DECLINE,
     DEFAULT_SECTION,
     GENERIC_ROLE,
@@ -428,11 +429,6 @@ OWN_EMPLOYER = re.compile(r"\byour (?:company|firm|employer|organi[sz]ation|agen
                           r"department|business)\b", re.IGNORECASE)
 
 
-# An employer's own figures: not something an employee discusses, whatever the screen made of it.
-FIRM_FIGURES = re.compile(r"\b(profits?|revenues?|earnings|turnover|margins?|finances|financials|"
-                          r"valuation|sales (?:figures|numbers))\b", re.IGNORECASE)
-
-
 def _employer_figures(screen: ScreenView | None, record: TurnRecord, persona: dict[str, Any]) -> bool:
     """A question about the contact's own employer's figures ("How much were Pinecrest's profits
     last quarter?", or anything the screen could not decide is confidential and that names the
@@ -442,7 +438,7 @@ def _employer_figures(screen: ScreenView | None, record: TurnRecord, persona: di
         return False
     unsure = screen is not None and screen.get("verdict") == "review" and (
         screen.get("category") == "confidential_information")
-    return unsure or bool(FIRM_FIGURES.search(text))
+    return unsure or bool(COMPANY_FIGURES.search(text))
 
 
 def _names_own_employer(text: str, persona: dict[str, Any]) -> bool:

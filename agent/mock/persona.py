@@ -31,9 +31,14 @@ JUNIOR_WORDS = re.compile(r"\b(junior|jr|associate|assistant|intern|trainee|entr
 SENIORITY_PREFIX = re.compile(
     r"^(senior|sr\.?|junior|jr\.?|lead|principal|staff|chief|head of|associate|assistant|"
     r"clinical|vp of|vice president of|director of)\s+", re.IGNORECASE)
+# An employer's own figures: what an employee does not discuss (the contact declines them when
+# asked about their employer), and what a junior person cannot speak to.
+COMPANY_FIGURES = re.compile(
+    r"\b(revenues?|profits?|margins?|earnings|turnover|valuation|finances|financials|"
+    r"quarterly results|sales (?:figures|numbers))\b", re.IGNORECASE)
+# The rest of a company's inside: plans and decisions above a junior person's level.
 COMPANY_INSIDE = re.compile(
-    r"\b(revenue|profits?|margins?|budgets?|funding|valuation|strategy|roadmap|board|acquisitions?|"
-    r"layoffs?|finances?|financials|quarterly results)\b", re.IGNORECASE)
+    r"\b(budgets?|funding|strategy|roadmap|board|acquisitions?|layoffs?|finance)\b", re.IGNORECASE)
 REFERRAL_NAMES = (
     "Maya Chen", "Daniel Okafor", "Priya Raman", "Tom Becker", "Lucia Moreno", "Sam Whitfield",
     "Aisha Karim", "Jonas Lindqvist", "Rosa Delgado", "Kenji Watanabe", "Nadia Haddad",
@@ -226,9 +231,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _digest(seed: str) -> int:
+    return int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16)
+
+
 def _pick(options: tuple[str, ...], seed: str) -> str:
-    digest = int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16)
-    return options[digest % len(options)]
+    return options[_digest(seed) % len(options)]
 
 
 # Behaviour templates ---------------------------------------------------------------------------
@@ -315,8 +323,7 @@ ACKS = ("Good question. ", "Sure. ", "Hmm, let me think. ", "Right. ", "Oh, that
 def ack_for(name: str, turn: int) -> str:
     """The acknowledgement for a spoken turn: the contact's own rotation through `ACKS`, so two
     turns in a row never start the same way."""
-    start = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
-    return ACKS[(start + turn) % len(ACKS)]
+    return ACKS[(_digest(name) + turn) % len(ACKS)]
 
 
 def template_reply(kind: str, seed: str, **slots: str) -> str:
@@ -357,4 +364,4 @@ def referral_slots(brief: RoleBrief, seed: str, contact_name: str = "", goal: st
 
 
 def asks_company_inside(text: str) -> bool:
-    return bool(COMPANY_INSIDE.search(text))
+    return bool(COMPANY_FIGURES.search(text) or COMPANY_INSIDE.search(text))

@@ -22,10 +22,10 @@ def transcriber(deps: Deps) -> Transcriber:
 
 
 def speaker(deps: Deps) -> Speaker:
-    return deps.cached("voice:tts", lambda: _ready_speaker(deps.settings.threads))  # type: ignore[no-any-return]
+    return deps.cached("voice:tts", lambda: ready_speaker(deps.settings.threads))  # type: ignore[no-any-return]
 
 
-def _ready_speaker(threads: int) -> Speaker:
+def ready_speaker(threads: int = 2) -> Speaker:
     """The voice, with the acknowledgements a spoken reply opens with already synthesised
     (six short phrases, about 0.3 s in all, paid once at load rather than on a reply)."""
     from agent.mock.persona import ACKS

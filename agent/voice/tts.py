@@ -58,6 +58,7 @@ class Speaker:
                                 download_dir=model.parent)
         self.sample_rate = int(self.voice.config.sample_rate)
         self._prepared: dict[str, bytes] = {}
+        self.prepare_seconds = 0.0
         self.load_seconds = time.perf_counter() - start
 
     def samples(self, text: str, *, speed: float = 1.0) -> np.ndarray:
@@ -85,5 +86,7 @@ class Speaker:
     def prepare(self, phrases: list[str]) -> None:
         """Synthesise fixed phrases now (the acknowledgements a spoken reply opens with), so the
         first audio of a reply does not wait for Piper."""
+        start = time.perf_counter()
         for phrase in phrases:
             self._prepared[phrase] = self.wav(phrase)
+        self.prepare_seconds += time.perf_counter() - start
