@@ -1,4 +1,5 @@
-"""The leakage check on small synthetic inputs: copies are caught, different sentences pass."""
+"""The leakage check on small synthetic inputs (copies are caught, different sentences pass), and on
+the real datasets: no eval item is a near-copy of an exemplar, bank entry or brief."""
 
 from __future__ import annotations
 
@@ -72,3 +73,11 @@ def test_items_and_sources_are_read_from_records_and_sentences(tmp_path: Path) -
     found = near_copies(dataset_items(data), source_texts([knowledge]))
     assert [(p.item.where, p.source.where) for p in found] == [
         ("set.jsonl:1 question", "knowledge/bank.jsonl:1")]
+
+
+def test_no_eval_item_is_a_near_copy_of_what_the_system_is_built_from() -> None:
+    from evals.leakage import check
+
+    items, sources, copied = check()
+    assert items and sources
+    assert copied == []
