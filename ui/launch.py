@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -16,12 +17,23 @@ from agent.ingest.pipeline import index_is_built, ingest
 MAX_FILE_SIZE = "12mb"
 QUEUE_MAX = 32  # one person's page: a few events pending at most
 QUEUE_MAX_MULTI_USER = 2_000  # a page load fires about ten events; 50 students at once filled 32
+# Gradio's queue keeps a record of each of the last 10,000 events and, after every event, rebuilds
+# a pandas summary of all of them for its monitoring dashboard, which this app never serves
+# (`enable_monitoring=False`). With 50 students that rebuild was the largest single holder of the
+# GIL in the app; these two of Gradio's settings make it never recompute and keep few records.
+GRADIO_ANALYTICS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": str(10**12), "GRADIO_ANALYTICS_MAX_EVENTS": "200"}
+# With many students, short handlers (a save, a list) wait for the GIL behind threads doing CPU
+# work for other students' rehearsal turns; CPython hands the GIL over every 5 ms by default, and
+# a handler that needs it a few dozen times waits that long each time. 0.5 ms measured better.
+MULTI_USER_SWITCH_INTERVAL_S = 0.0005
 
 
 def quiet_telemetry() -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    for var, value in GRADIO_ANALYTICS.items():
+        os.environ.setdefault(var, value)
     # A proxy from the environment must never intercept Gradio's probe of its own loopback URL.
     for var in ("NO_PROXY", "no_proxy"):
         hosts = [h for h in os.environ.get(var, "").split(",") if h]
@@ -56,6 +68,8 @@ def serve(deps: Deps, host: str = "127.0.0.1", port: int = 7860, block: bool = T
     if not index_is_built(deps.vectors, deps.db):
         ingest(deps.vectors, deps.db)
     app = create_app(deps)
+    if deps.multi_user:
+        sys.setswitchinterval(MULTI_USER_SWITCH_INTERVAL_S)
     app.queue(max_size=QUEUE_MAX_MULTI_USER if deps.multi_user else QUEUE_MAX,
               default_concurrency_limit=4)
     options = launch_options(host, port, block=block, sessions=deps.settings.page_sessions(deps.multi_user))

@@ -5,6 +5,7 @@ guard holds every input to its field's limit on the server, not only in the brow
 from __future__ import annotations
 
 import json
+import os
 import socket
 from collections.abc import Iterator
 
@@ -15,7 +16,7 @@ from agent.deps import Deps
 from evals.faults.gradio_raw import RawGradio
 from ui.app import create_app
 from ui.guard import MAX_OTHER_INPUT, join_problem
-from ui.launch import guard_middleware, input_limits, launch_options
+from ui.launch import GRADIO_ANALYTICS, guard_middleware, input_limits, launch_options, quiet_telemetry
 
 
 def free_port() -> int:
@@ -25,7 +26,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def running(deps: Deps) -> Iterator[tuple[gr.Blocks, str]]:
+def running(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[gr.Blocks, str]]:
+    for var in GRADIO_ANALYTICS:
+        monkeypatch.delenv(var, raising=False)
+    quiet_telemetry()  # as `coach ui` does before the queue reads Gradio's settings
+    for var in GRADIO_ANALYTICS:
+        monkeypatch.setenv(var, os.environ[var])  # restored after the test
     app = create_app(deps)
     app.queue()
     port = free_port()
@@ -55,6 +61,25 @@ def test_repeated_row_checks_do_not_grow_the_session(running: tuple[gr.Blocks, s
         for _ in range(4):
             assert client.call(int(dep["id"]), data).success
         assert session_blocks(app) == after_one == [len(app.blocks)]
+    finally:
+        client.close()
+
+
+def test_the_queue_never_rebuilds_its_unused_analytics(running: tuple[gr.Blocks, str]) -> None:
+    """Gradio rebuilds a pandas summary of its last 10,000 events after every event, for a
+    monitoring page this app does not serve; under 50 students that was the app's largest GIL
+    holder. After many events the summary is still the empty one and few records are kept."""
+    app, url = running
+    client = RawGradio(url)
+    try:
+        dep = next(d for d in client.dependencies() if d.get("api_name") == "mock_end")
+        limit = int(GRADIO_ANALYTICS["GRADIO_ANALYTICS_MAX_EVENTS"])
+        for _ in range(limit + 20):
+            assert client.call(int(dep["id"]), [None] * len(dep["inputs"])).success
+        queue = app._queue
+        assert queue.events_recorded >= limit + 20
+        assert len(queue.event_analytics) <= limit
+        assert queue.cached_event_analytics_summary == {"functions": {}}
     finally:
         client.close()
 
